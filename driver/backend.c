@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - backend registry and the firmware call wrappers.
+ *
+ * Every firmware call of the driver goes through dsmil_fw_*(): they
+ * serialize on the instance lock (the caller holds it), bound the call
+ * time by smi_timeout_ms, count the call in the device statistics and
+ * refuse any write to a quarantined token as a last line of defence.
+ */
+#include <linux/ktime.h>
+#include <linux/string.h>
+
+#include "dsmil.h"
+
+static const struct dsmil_backend_ops *const dsmil_backends[] = {
+	&dsmil_sim_backend,
+};
+
+const struct dsmil_backend_ops *dsmil_backend_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dsmil_backends); i++)
+		if (!strcmp(dsmil_backends[i]->name, name))
+			return dsmil_backends[i];
+	return NULL;
+}
+
+static void dsmil_stat_inc(unsigned long *counter)
+{
+	WRITE_ONCE(*counter, *counter + 1);
+}
+
+/*
+ * A firmware call cannot be interrupted once issued, so an overrun is
+ * detected afterwards and reported as a timeout: the caller must treat
+ * the token as being in an unknown state.
+ */
+static int dsmil_fw_finish(struct dsmil_device *d, ktime_t start, int ret)
+{
+	s64 elapsed_ms = ktime_ms_delta(ktime_get(), start);
+
+	if (!ret && elapsed_ms > d->inst->cfg.smi_timeout_ms)
+		ret = -ETIMEDOUT;
+	if (ret)
+		dsmil_stat_inc(&d->stats.errors);
+	return ret;
+}
+
+int dsmil_fw_verify(struct dsmil_device *d)
+{
+	struct dsmil_instance *inst = d->inst;
+
+	lockdep_assert_held(&inst->lock);
+	return inst->backend->verify(inst, d->token);
+}
+
+int dsmil_fw_read(struct dsmil_device *d, u32 *val)
+{
+	struct dsmil_instance *inst = d->inst;
+	ktime_t start = ktime_get();
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	dsmil_stat_inc(&d->stats.reads);
+	ret = inst->backend->token_read(inst, d->token, val);
+	return dsmil_fw_finish(d, start, ret);
+}
+
+int dsmil_fw_write(struct dsmil_device *d, u32 val)
+{
+	struct dsmil_instance *inst = d->inst;
+	ktime_t start;
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	if (dsmil_token_quarantined(d->token))
+		return -EPERM;
+	dsmil_stat_inc(&d->stats.writes);
+	start = ktime_get();
+	ret = inst->backend->token_write(inst, d->token, val);
+	return dsmil_fw_finish(d, start, ret);
+}
+
+/**
+ * dsmil_fw_action() - issue the firmware call a state transition needs
+ * @d: the device
+ * @action: DSMIL_ACT_NONE (no call), _ACTIVATE or _DEACTIVATE
+ *
+ * Return: 0 or the firmware error (-ETIMEDOUT, -EIO, ...).
+ */
+int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
+{
+	struct dsmil_instance *inst = d->inst;
+	ktime_t start;
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	if (action == DSMIL_ACT_NONE)
+		return 0;
+	if (dsmil_token_quarantined(d->token))
+		return -EPERM;
+	start = ktime_get();
+	if (action == DSMIL_ACT_ACTIVATE)
+		ret = inst->backend->activate(inst, d->token);
+	else
+		ret = inst->backend->deactivate(inst, d->token);
+	return dsmil_fw_finish(d, start, ret);
+}

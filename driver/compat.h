@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dsmil - the only place that knows about kernel version differences.
+ * Supported: Debian 6.1 (with its stable backports) through 6.12.
+ */
+#ifndef _DSMIL_COMPAT_H
+#define _DSMIL_COMPAT_H
+
+#include <linux/version.h>
+
+/*
+ * platform_driver.remove returns void since 6.11; before that the void
+ * variant was .remove_new (backported to Debian's 6.1).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define DSMIL_PLATFORM_REMOVE(fn)	.remove = (fn)
+#else
+#define DSMIL_PLATFORM_REMOVE(fn)	.remove_new = (fn)
+#endif
+
+#endif /* _DSMIL_COMPAT_H */

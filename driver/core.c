@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - Dell MIL-SPEC DSMIL platform driver: module and platform core.
+ *
+ * The module registers class "dsmil", platform driver "dsmil" and, at
+ * load, one platform device "dsmil.0" described by the module parameters.
+ * Probing a platform device builds an instance: backend, groups, devices.
+ */
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "dsmil.h"
+
+static char *backend = "sim";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend,
+		 "Firmware backend of the load-time instance: sim (simulated platform, default) or auto (only on a DSMIL platform)");
+
+static unsigned int smi_timeout_ms = 100;
+module_param(smi_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(smi_timeout_ms,
+		 "Upper bound of one firmware call in ms, 50..200 (default 100)");
+
+static char *activate = "";
+module_param(activate, charp, 0444);
+MODULE_PARM_DESC(activate,
+		 "Comma-separated groups to activate at load, e.g. 0,1 (quarantined devices are skipped)");
+
+#define DSMIL_SMI_TIMEOUT_MIN	50
+#define DSMIL_SMI_TIMEOUT_MAX	200
+
+struct class dsmil_class = {
+	.name = "dsmil",
+};
+
+static struct dentry *dsmil_debugfs_root;
+static struct platform_device *dsmil_load_pdev;
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", inst->backend->name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t group_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", inst->cfg.groups);
+}
+static DEVICE_ATTR_RO(group_count);
+
+static ssize_t device_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", inst->device_count);
+}
+static DEVICE_ATTR_RO(device_count);
+
+static ssize_t active_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", dsmil_instance_active_count(inst));
+}
+static DEVICE_ATTR_RO(active_count);
+
+static struct attribute *dsmil_platform_attrs[] = {
+	&dev_attr_backend.attr,
+	&dev_attr_group_count.attr,
+	&dev_attr_device_count.attr,
+	&dev_attr_active_count.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(dsmil_platform);
+
+/* activate= at probe: failures are reported, the instance stays up. */
+static void dsmil_instance_activate(struct dsmil_instance *inst)
+{
+	unsigned int g;
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	for_each_set_bit(g, &inst->cfg.activate_mask, inst->cfg.groups) {
+		ret = dsmil_group_request(inst->groups[g], DSMIL_REQ_ACTIVE);
+		if (ret)
+			dev_warn(inst->dev, "activating group %u failed: %d\n",
+				 g, ret);
+	}
+}
+
+static void dsmil_instance_teardown(struct dsmil_instance *inst)
+{
+	mutex_lock(&inst->lock);
+	inst->live = false;
+	mutex_unlock(&inst->lock);
+
+	/* Children first; sysfs callbacks in flight are drained here. */
+	dsmil_devices_destroy(inst);
+	dsmil_groups_destroy(inst);
+	inst->backend->destroy(inst);
+	debugfs_remove_recursive(inst->debugfs);
+	mutex_destroy(&inst->lock);
+}
+
+static int dsmil_instance_build(struct dsmil_instance *inst)
+{
+	int ret;
+
+	ret = inst->backend->create(inst);
+	if (ret)
+		return ret;
+	ret = dsmil_groups_create(inst);
+	if (ret)
+		goto err_backend;
+	ret = dsmil_devices_create(inst);
+	if (ret)
+		goto err_groups;
+
+	mutex_lock(&inst->lock);
+	inst->live = true;
+	dsmil_instance_activate(inst);
+	mutex_unlock(&inst->lock);
+	return 0;
+
+err_groups:
+	dsmil_groups_destroy(inst);
+err_backend:
+	inst->backend->destroy(inst);
+	return ret;
+}
+
+static int dsmil_probe(struct platform_device *pdev)
+{
+	const struct dsmil_config *cfg = dev_get_platdata(&pdev->dev);
+	struct device *dev = &pdev->dev;
+	struct dsmil_instance *inst;
+	int ret;
+
+	if (!cfg)
+		return -EINVAL;
+	inst = devm_kzalloc(dev, sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	inst->dev = dev;
+	inst->id = pdev->id;
+	inst->cfg = *cfg;
+	inst->device_count = cfg->groups * cfg->devices_per_group;
+	inst->backend = dsmil_backend_find(cfg->backend);
+	if (!inst->backend)
+		return dev_err_probe(dev, -EINVAL, "unknown backend '%s'\n",
+				     cfg->backend);
+	inst->groups = devm_kcalloc(dev, cfg->groups, sizeof(*inst->groups),
+				    GFP_KERNEL);
+	inst->devices = devm_kcalloc(dev, inst->device_count,
+				     sizeof(*inst->devices), GFP_KERNEL);
+	if (!inst->groups || !inst->devices)
+		return -ENOMEM;
+	mutex_init(&inst->lock);
+	inst->debugfs = debugfs_create_dir(dev_name(dev), dsmil_debugfs_root);
+	platform_set_drvdata(pdev, inst);
+
+	ret = dsmil_instance_build(inst);
+	if (ret) {
+		debugfs_remove_recursive(inst->debugfs);
+		mutex_destroy(&inst->lock);
+		return ret;
+	}
+	dev_info(dev, "%u devices in %u groups on the %s backend\n",
+		 inst->device_count, cfg->groups, inst->backend->name);
+	return 0;
+}
+
+static void dsmil_remove(struct platform_device *pdev)
+{
+	dsmil_instance_teardown(platform_get_drvdata(pdev));
+}
+
+static struct platform_driver dsmil_driver = {
+	.driver = {
+		.name		= DSMIL_DRV_NAME,
+		.dev_groups	= dsmil_platform_groups,
+	},
+	.probe = dsmil_probe,
+	DSMIL_PLATFORM_REMOVE(dsmil_remove),
+};
+
+/*
+ * Real DSMIL firmware is only reachable through a firmware backend;
+ * until one exists, "auto" finds no platform.
+ */
+static const char *dsmil_detect_backend(void)
+{
+	return NULL;
+}
+
+static int dsmil_load_config(struct dsmil_config *cfg)
+{
+	const char *name = backend;
+	int ret;
+
+	if (smi_timeout_ms < DSMIL_SMI_TIMEOUT_MIN ||
+	    smi_timeout_ms > DSMIL_SMI_TIMEOUT_MAX) {
+		pr_err("smi_timeout_ms=%u: must be %u..%u\n", smi_timeout_ms,
+		       DSMIL_SMI_TIMEOUT_MIN, DSMIL_SMI_TIMEOUT_MAX);
+		return -EINVAL;
+	}
+	ret = dsmil_parse_group_list(activate, DSMIL_GROUPS,
+				     &cfg->activate_mask);
+	if (ret) {
+		pr_err("activate=%s: expected a comma-separated list of groups 0..%d\n",
+		       activate, DSMIL_GROUPS - 1);
+		return -EINVAL;
+	}
+	if (!strcmp(name, "auto"))
+		name = dsmil_detect_backend();
+	else if (!dsmil_backend_find(name)) {
+		pr_err("backend=%s: expected sim or auto\n", backend);
+		return -EINVAL;
+	}
+	if (!name) {
+		pr_info("no DSMIL platform found, no instance created\n");
+		return -ENODEV;
+	}
+	strscpy(cfg->backend, name, sizeof(cfg->backend));
+	cfg->groups = DSMIL_GROUPS;
+	cfg->devices_per_group = DSMIL_DEVICES_PER_GROUP;
+	cfg->token_base = DSMIL_TOKEN_BASE;
+	cfg->smi_timeout_ms = smi_timeout_ms;
+	return 0;
+}
+
+/* The instance described by the module parameters, "dsmil.0". */
+static int dsmil_create_load_instance(const struct dsmil_config *cfg)
+{
+	struct platform_device *pdev;
+
+	pdev = platform_device_register_data(NULL, DSMIL_DRV_NAME, 0, cfg,
+					     sizeof(*cfg));
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	/* Registration succeeds even when probe fails: check it bound. */
+	if (!READ_ONCE(pdev->dev.driver)) {
+		platform_device_unregister(pdev);
+		return -ENODEV;
+	}
+	dsmil_load_pdev = pdev;
+	return 0;
+}
+
+static int __init dsmil_init(void)
+{
+	struct dsmil_config cfg = { };
+	bool instance;
+	int ret;
+
+	ret = dsmil_load_config(&cfg);
+	if (ret && ret != -ENODEV)
+		return ret;
+	instance = !ret;
+
+	dsmil_debugfs_root = debugfs_create_dir("dsmil", NULL);
+	ret = class_register(&dsmil_class);
+	if (ret)
+		goto err_debugfs;
+	ret = platform_driver_register(&dsmil_driver);
+	if (ret)
+		goto err_class;
+	if (instance) {
+		ret = dsmil_create_load_instance(&cfg);
+		if (ret)
+			goto err_driver;
+	}
+	return 0;
+
+err_driver:
+	platform_driver_unregister(&dsmil_driver);
+err_class:
+	class_unregister(&dsmil_class);
+err_debugfs:
+	debugfs_remove_recursive(dsmil_debugfs_root);
+	dsmil_objects_wait_released();
+	return ret;
+}
+
+static void __exit dsmil_exit(void)
+{
+	platform_device_unregister(dsmil_load_pdev);
+	platform_driver_unregister(&dsmil_driver);
+	dsmil_objects_wait_released();
+	class_unregister(&dsmil_class);
+	debugfs_remove_recursive(dsmil_debugfs_root);
+}
+
+module_init(dsmil_init);
+module_exit(dsmil_exit);
+
+MODULE_DESCRIPTION("Dell MIL-SPEC DSMIL platform driver (84 devices)");
+MODULE_AUTHOR("dsmil developers <dsmil@example.invalid>");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");
+MODULE_ALIAS("dsmil-72dev");

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - the device objects "dsmilN:TTTT" and their sysfs attributes.
+ *
+ * Each device is a struct device in class "dsmil", a child of its group.
+ * Attributes come from the device type, so they exist before the
+ * KOBJ_ADD uevent.  The attribute handlers only format and forward: the
+ * rules live in ops.c.
+ */
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "dsmil.h"
+
+static ssize_t token_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "0x%04x\n", to_dsmil_device(dev)->token);
+}
+static DEVICE_ATTR_RO(token);
+
+static ssize_t group_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_dsmil_device(dev)->group->index);
+}
+static DEVICE_ATTR_RO(group);
+
+static ssize_t index_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", to_dsmil_device(dev)->index);
+}
+static DEVICE_ATTR_RO(index);
+
+static ssize_t quarantined_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  dsmil_token_quarantined(to_dsmil_device(dev)->token));
+}
+static DEVICE_ATTR_RO(quarantined);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct dsmil_device *d = to_dsmil_device(dev);
+
+	return sysfs_emit(buf, "%s\n", dsmil_state_name(dsmil_device_state(d)));
+}
+
+static ssize_t state_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	int ret = dsmil_device_store_state(to_dsmil_device(dev), buf, count);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(state);
+
+/* Every read is a firmware call: root only, like the Dell token files. */
+static ssize_t value_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	u32 val;
+	int ret;
+
+	ret = dsmil_device_read_value(to_dsmil_device(dev), &val);
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "0x%08x\n", val);
+}
+
+static ssize_t value_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	int ret = dsmil_device_store_value(to_dsmil_device(dev), buf, count);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_ADMIN_RW(value);
+
+static struct attribute *dsmil_device_attrs[] = {
+	&dev_attr_token.attr,
+	&dev_attr_group.attr,
+	&dev_attr_index.attr,
+	&dev_attr_quarantined.attr,
+	&dev_attr_state.attr,
+	&dev_attr_value.attr,
+	NULL
+};
+
+static const struct attribute_group dsmil_device_group = {
+	.attrs = dsmil_device_attrs,
+};
+
+#define DSMIL_STAT_ATTR(field)						\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct dsmil_device *d = to_dsmil_device(dev);			\
+									\
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(d->stats.field));	\
+}									\
+static DEVICE_ATTR_RO(field)
+
+DSMIL_STAT_ATTR(reads);
+DSMIL_STAT_ATTR(writes);
+DSMIL_STAT_ATTR(errors);
+DSMIL_STAT_ATTR(activations);
+
+static struct attribute *dsmil_device_stats_attrs[] = {
+	&dev_attr_reads.attr,
+	&dev_attr_writes.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_activations.attr,
+	NULL
+};
+
+static const struct attribute_group dsmil_device_stats_group = {
+	.name = "statistics",
+	.attrs = dsmil_device_stats_attrs,
+};
+
+static const struct attribute_group *dsmil_device_groups[] = {
+	&dsmil_device_group,
+	&dsmil_device_stats_group,
+	NULL
+};
+
+static void dsmil_device_release(struct device *dev)
+{
+	kfree(to_dsmil_device(dev));
+	dsmil_object_put_ref();
+}
+
+static const struct device_type dsmil_device_type = {
+	.name	 = "dsmil_device",
+	.groups	 = dsmil_device_groups,
+	.release = dsmil_device_release,
+};
+
+/**
+ * dsmil_device_notify_state() - tell userspace a device changed state
+ * @d: the device
+ *
+ * Wakes poll() on "state" and sends KOBJ_CHANGE with DSMIL_STATE=.
+ */
+void dsmil_device_notify_state(struct dsmil_device *d)
+{
+	char env[32];
+	char *envp[] = { env, NULL };
+
+	snprintf(env, sizeof(env), "DSMIL_STATE=%s",
+		 dsmil_state_name(dsmil_device_state(d)));
+	sysfs_notify(&d->dev.kobj, NULL, "state");
+	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
+}
+
+/* The state a device starts in, asked of the firmware at probe. */
+static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
+{
+	if (dsmil_token_quarantined(d->token))
+		return DSMIL_STATE_QUARANTINED;
+	if (dsmil_fw_verify(d))
+		return DSMIL_STATE_ABSENT;
+	return DSMIL_STATE_READY;
+}
+
+static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
+						unsigned int index)
+{
+	struct dsmil_instance *inst = g->inst;
+	struct dsmil_device *d;
+	int ret;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->inst = inst;
+	d->group = g;
+	d->index = index;
+	d->token = inst->cfg.token_base +
+		   g->index * inst->cfg.devices_per_group + index;
+
+	mutex_lock(&inst->lock);
+	d->state = dsmil_device_probe_state(d);
+	mutex_unlock(&inst->lock);
+
+	dsmil_object_get_ref();
+	device_initialize(&d->dev);
+	d->dev.class = &dsmil_class;
+	d->dev.type = &dsmil_device_type;
+	d->dev.parent = &g->dev;
+	ret = dev_set_name(&d->dev, "dsmil%d:%04x", inst->id, d->token);
+	if (!ret)
+		ret = device_add(&d->dev);
+	if (ret) {
+		put_device(&d->dev);
+		return ERR_PTR(ret);
+	}
+	return d;
+}
+
+/**
+ * dsmil_devices_create() - register every device of every group
+ * @inst: the instance; its groups exist
+ *
+ * Return: 0 or an error, in which case nothing is left registered.
+ */
+int dsmil_devices_create(struct dsmil_instance *inst)
+{
+	unsigned int per_group = inst->cfg.devices_per_group;
+	unsigned int g, i;
+
+	for (g = 0; g < inst->cfg.groups; g++) {
+		for (i = 0; i < per_group; i++) {
+			struct dsmil_device *d;
+
+			d = dsmil_device_create(inst->groups[g], i);
+			if (IS_ERR(d)) {
+				dsmil_devices_destroy(inst);
+				return PTR_ERR(d);
+			}
+			inst->devices[g * per_group + i] = d;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Unregistering waits for sysfs callbacks still running on the device,
+ * so it must not run with inst->lock held: those callbacks take it.
+ */
+void dsmil_devices_destroy(struct dsmil_instance *inst)
+{
+	unsigned int i;
+
+	for (i = inst->device_count; i-- > 0; ) {
+		if (!inst->devices[i])
+			continue;
+		device_unregister(&inst->devices[i]->dev);
+		inst->devices[i] = NULL;
+	}
+}

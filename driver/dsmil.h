@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dsmil - Dell MIL-SPEC DSMIL platform driver: private definitions.
+ *
+ * Object model: one platform device "dsmil.N" per instance owns a
+ * struct dsmil_instance.  Each instance has groups (class devices
+ * "dsmilN:gG", children of the platform device) and devices (class
+ * devices "dsmilN:TTTT", children of their group).  Firmware access goes
+ * through a backend ops table; the simulated backend is the default.
+ *
+ * Locking: inst->lock serializes every firmware call and every state
+ * change of the instance.  Readers of state and counters use READ_ONCE()
+ * and never take it, so a slow firmware call cannot stall a plain read.
+ */
+#ifndef _DSMIL_H
+#define _DSMIL_H
+
+#include <linux/device.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#define DSMIL_DRV_NAME		"dsmil"
+#define DSMIL_TOKEN_BASE	0x8000
+#define DSMIL_GROUPS		7
+#define DSMIL_DEVICES_PER_GROUP	12
+#define DSMIL_MAX_GROUPS	16
+#define DSMIL_BACKEND_NAME_LEN	16
+
+enum dsmil_state {
+	DSMIL_STATE_ABSENT,
+	DSMIL_STATE_READY,
+	DSMIL_STATE_ACTIVE,
+	DSMIL_STATE_ERROR,
+	DSMIL_STATE_QUARANTINED,
+	DSMIL_STATE_COUNT
+};
+
+/* What a write to a "state" file asks for. */
+enum dsmil_request {
+	DSMIL_REQ_ACTIVE,
+	DSMIL_REQ_READY,
+	DSMIL_REQ_RESET,
+	DSMIL_REQ_COUNT
+};
+
+/* The firmware call a transition needs. */
+enum dsmil_action {
+	DSMIL_ACT_NONE,
+	DSMIL_ACT_ACTIVATE,
+	DSMIL_ACT_DEACTIVATE,
+};
+
+struct dsmil_transition {
+	int err;			/* non-zero: request refused */
+	enum dsmil_action action;
+	enum dsmil_state to;
+};
+
+enum dsmil_group_state {
+	DSMIL_GROUP_READY,
+	DSMIL_GROUP_ACTIVE,
+	DSMIL_GROUP_MIXED,
+};
+
+enum dsmil_fault {
+	DSMIL_FAULT_NONE,
+	DSMIL_FAULT_TIMEOUT,
+	DSMIL_FAULT_EIO,
+};
+
+struct dsmil_instance;
+
+/**
+ * struct dsmil_backend_ops - firmware access of one platform type
+ * @name: value shown by the platform "backend" file
+ * @create: set up backend state for @inst (inst->backend_priv)
+ * @destroy: undo @create; no call is in flight any more
+ * @verify: 0 if the firmware provides @token, -ENODEV if not
+ * @token_read: read the live value of @token
+ * @token_write: set @token to @value
+ * @activate: switch the device behind @token on
+ * @deactivate: switch the device behind @token off
+ *
+ * All calls but create/destroy run with inst->lock held and may sleep.
+ */
+struct dsmil_backend_ops {
+	const char *name;
+	int (*create)(struct dsmil_instance *inst);
+	void (*destroy)(struct dsmil_instance *inst);
+	int (*verify)(struct dsmil_instance *inst, u16 token);
+	int (*token_read)(struct dsmil_instance *inst, u16 token, u32 *value);
+	int (*token_write)(struct dsmil_instance *inst, u16 token, u32 value);
+	int (*activate)(struct dsmil_instance *inst, u16 token);
+	int (*deactivate)(struct dsmil_instance *inst, u16 token);
+};
+
+/**
+ * struct dsmil_config - what an instance is built from (platform data)
+ * @backend: backend name, e.g. "sim"
+ * @groups: number of groups
+ * @devices_per_group: devices in each group
+ * @token_base: token of the first device
+ * @activate_mask: groups to activate once the instance is up
+ * @smi_timeout_ms: upper bound of one firmware call
+ */
+struct dsmil_config {
+	char backend[DSMIL_BACKEND_NAME_LEN];
+	unsigned int groups;
+	unsigned int devices_per_group;
+	u16 token_base;
+	unsigned long activate_mask;
+	unsigned int smi_timeout_ms;
+};
+
+/* Counters of one device; written under inst->lock, read with READ_ONCE(). */
+struct dsmil_stats {
+	unsigned long reads;
+	unsigned long writes;
+	unsigned long errors;
+	unsigned long activations;
+};
+
+struct dsmil_group;
+
+struct dsmil_device {
+	struct device dev;
+	struct dsmil_instance *inst;
+	struct dsmil_group *group;
+	u16 token;
+	unsigned int index;
+	enum dsmil_state state;
+	struct dsmil_stats stats;
+};
+
+struct dsmil_group {
+	struct device dev;
+	struct dsmil_instance *inst;
+	unsigned int index;
+	struct dsmil_device **members;		/* slice of inst->devices */
+	enum dsmil_group_state reported;	/* last state sent in a uevent */
+};
+
+struct dsmil_instance {
+	struct device *dev;			/* the platform device */
+	int id;
+	struct dsmil_config cfg;
+	struct mutex lock;
+	const struct dsmil_backend_ops *backend;
+	void *backend_priv;
+	struct dentry *debugfs;
+	bool live;				/* under lock: all objects exist */
+	unsigned int device_count;
+	struct dsmil_group **groups;
+	struct dsmil_device **devices;
+};
+
+static inline struct dsmil_device *to_dsmil_device(struct device *dev)
+{
+	return container_of(dev, struct dsmil_device, dev);
+}
+
+static inline struct dsmil_group *to_dsmil_group(struct device *dev)
+{
+	return container_of(dev, struct dsmil_group, dev);
+}
+
+static inline enum dsmil_state dsmil_device_state(const struct dsmil_device *d)
+{
+	return READ_ONCE(d->state);
+}
+
+/* core.c */
+extern struct class dsmil_class;
+
+/* parse.c: pure input parsers, no side effects */
+int dsmil_parse_request(const char *buf, size_t count, enum dsmil_request *req);
+int dsmil_parse_u32(const char *buf, size_t count, u32 *val);
+int dsmil_parse_group_list(const char *s, unsigned int groups,
+			   unsigned long *mask);
+int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
+		      unsigned int *calls);
+const char *dsmil_state_name(enum dsmil_state state);
+const char *dsmil_group_state_name(enum dsmil_group_state state);
+
+/* rules.c: the quarantine list and the state machine, as data */
+bool dsmil_token_quarantined(u16 token);
+const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
+						enum dsmil_request req);
+
+/* ops.c: the operations that enforce the safety rules */
+int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
+			     size_t count);
+int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
+			     size_t count);
+int dsmil_device_read_value(struct dsmil_device *d, u32 *val);
+int dsmil_group_store_state(struct dsmil_group *g, const char *buf,
+			    size_t count);
+int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req);
+enum dsmil_group_state dsmil_group_state(struct dsmil_group *g);
+int dsmil_group_read_state(struct dsmil_group *g,
+			   enum dsmil_group_state *state);
+int dsmil_group_read_active(struct dsmil_group *g, unsigned int *active);
+unsigned int dsmil_group_active_count(struct dsmil_group *g);
+unsigned int dsmil_instance_active_count(struct dsmil_instance *inst);
+
+/* backend.c: backend registry and the bounded, accounted firmware calls */
+const struct dsmil_backend_ops *dsmil_backend_find(const char *name);
+int dsmil_fw_verify(struct dsmil_device *d);
+int dsmil_fw_read(struct dsmil_device *d, u32 *val);
+int dsmil_fw_write(struct dsmil_device *d, u32 val);
+int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action);
+
+/* sim.c */
+extern const struct dsmil_backend_ops dsmil_sim_backend;
+
+/* group.c, device.c: class objects */
+int dsmil_groups_create(struct dsmil_instance *inst);
+void dsmil_groups_destroy(struct dsmil_instance *inst);
+int dsmil_devices_create(struct dsmil_instance *inst);
+void dsmil_devices_destroy(struct dsmil_instance *inst);
+void dsmil_objects_wait_released(void);
+void dsmil_object_get_ref(void);
+void dsmil_object_put_ref(void);
+void dsmil_device_notify_state(struct dsmil_device *d);
+void dsmil_group_notify_state(struct dsmil_group *g);
+
+#endif /* _DSMIL_H */

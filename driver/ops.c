@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - device and group operations: the place where the safety rules
+ * are enforced.  Every path that can change a device (sysfs, module
+ * parameters, later configfs and thermal) comes through here.
+ *
+ * Rules, in the order they are checked:
+ *  1. A quarantined token is refused with -EPERM before anything else,
+ *     and no firmware write or activation is ever issued for it.
+ *  2. Input is parsed (-EINVAL, -ERANGE).
+ *  3. An absent device answers -ENODEV.
+ *  4. The transition table decides (-EBUSY when not allowed).
+ *  5. The firmware call runs; a refused state write leaves the state
+ *     exactly as it was.
+ */
+#include <linux/bitops.h>
+#include <linux/kernel.h>
+
+#include "dsmil.h"
+
+/*
+ * Take the instance lock, unless the instance is not live: while it is
+ * being built or torn down its objects come and go one by one and must
+ * not be walked.
+ */
+static int dsmil_lock_live(struct dsmil_instance *inst)
+{
+	mutex_lock(&inst->lock);
+	if (inst->live)
+		return 0;
+	mutex_unlock(&inst->lock);
+	return -ENODEV;
+}
+
+static void dsmil_device_set_state(struct dsmil_device *d,
+				   enum dsmil_state state)
+{
+	lockdep_assert_held(&d->inst->lock);
+	if (d->state == state)
+		return;
+	WRITE_ONCE(d->state, state);
+	if (state == DSMIL_STATE_ACTIVE)
+		WRITE_ONCE(d->stats.activations, d->stats.activations + 1);
+	dsmil_device_notify_state(d);
+}
+
+/* Apply @req to one device; on failure nothing has changed. */
+static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
+{
+	const struct dsmil_transition *t;
+	int ret;
+
+	lockdep_assert_held(&d->inst->lock);
+	if (dsmil_token_quarantined(d->token))
+		return -EPERM;
+	t = dsmil_transition(d->state, req);
+	if (t->err)
+		return t->err;
+	ret = dsmil_fw_action(d, t->action);
+	if (ret)
+		return ret;
+	dsmil_device_set_state(d, t->to);
+	return 0;
+}
+
+int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
+			     size_t count)
+{
+	enum dsmil_request req;
+	int ret;
+
+	if (dsmil_token_quarantined(d->token))
+		return -EPERM;
+	ret = dsmil_parse_request(buf, count, &req);
+	if (ret)
+		return ret;
+
+	ret = dsmil_lock_live(d->inst);
+	if (ret)
+		return ret;
+	ret = dsmil_device_request(d, req);
+	if (!ret)
+		dsmil_group_notify_state(d->group);
+	mutex_unlock(&d->inst->lock);
+	return ret;
+}
+
+int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
+			     size_t count)
+{
+	u32 val;
+	int ret;
+
+	if (dsmil_token_quarantined(d->token))
+		return -EPERM;
+	ret = dsmil_parse_u32(buf, count, &val);
+	if (ret)
+		return ret;
+
+	ret = dsmil_lock_live(d->inst);
+	if (ret)
+		return ret;
+	switch (d->state) {
+	case DSMIL_STATE_ACTIVE:
+		ret = dsmil_fw_write(d, val);
+		if (ret) {
+			/* The firmware's view of the token is now unknown. */
+			dsmil_device_set_state(d, DSMIL_STATE_ERROR);
+			dsmil_group_notify_state(d->group);
+		}
+		break;
+	case DSMIL_STATE_ABSENT:
+		ret = -ENODEV;
+		break;
+	default:
+		ret = -EBUSY;
+		break;
+	}
+	mutex_unlock(&d->inst->lock);
+	return ret;
+}
+
+int dsmil_device_read_value(struct dsmil_device *d, u32 *val)
+{
+	int ret;
+
+	ret = dsmil_lock_live(d->inst);
+	if (ret)
+		return ret;
+	if (d->state == DSMIL_STATE_ABSENT)
+		ret = -ENODEV;
+	else
+		ret = dsmil_fw_read(d, val);
+	mutex_unlock(&d->inst->lock);
+	return ret;
+}
+
+static bool dsmil_device_eligible(const struct dsmil_device *d)
+{
+	enum dsmil_state state = dsmil_device_state(d);
+
+	return !dsmil_token_quarantined(d->token) &&
+	       state != DSMIL_STATE_ABSENT && state != DSMIL_STATE_QUARANTINED;
+}
+
+/**
+ * dsmil_group_request() - apply @req to every eligible member, or to none
+ * @g: the group
+ * @req: DSMIL_REQ_ACTIVE or DSMIL_REQ_READY
+ *
+ * Quarantined and absent members are skipped.  A member in error makes
+ * the whole request fail with -EBUSY before any firmware call.  If a
+ * firmware call fails, the members already changed are put back.
+ *
+ * Return: 0 or the first error.
+ */
+int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
+{
+	struct dsmil_instance *inst = g->inst;
+	unsigned int n = inst->cfg.devices_per_group;
+	enum dsmil_request undo;
+	unsigned long changed = 0;
+	unsigned int i;
+	int ret = 0;
+
+	lockdep_assert_held(&inst->lock);
+	if (req == DSMIL_REQ_RESET)
+		return -EINVAL;
+	undo = req == DSMIL_REQ_ACTIVE ? DSMIL_REQ_READY : DSMIL_REQ_ACTIVE;
+
+	for (i = 0; i < n; i++)
+		if (dsmil_device_eligible(g->members[i]) &&
+		    g->members[i]->state == DSMIL_STATE_ERROR)
+			return -EBUSY;
+
+	for (i = 0; i < n; i++) {
+		struct dsmil_device *d = g->members[i];
+		enum dsmil_state before = d->state;
+
+		if (!dsmil_device_eligible(d))
+			continue;
+		ret = dsmil_device_request(d, req);
+		if (ret)
+			break;
+		if (d->state != before)
+			changed |= BIT(i);
+	}
+
+	if (ret) {
+		for_each_set_bit(i, &changed, n)
+			if (dsmil_device_request(g->members[i], undo))
+				dev_err_ratelimited(&g->members[i]->dev,
+						    "rollback failed, state kept\n");
+	}
+	dsmil_group_notify_state(g);
+	return ret;
+}
+
+int dsmil_group_store_state(struct dsmil_group *g, const char *buf,
+			    size_t count)
+{
+	enum dsmil_request req;
+	int ret;
+
+	ret = dsmil_parse_request(buf, count, &req);
+	if (ret)
+		return ret;
+	if (req == DSMIL_REQ_RESET)
+		return -EINVAL;
+
+	ret = dsmil_lock_live(g->inst);
+	if (ret)
+		return ret;
+	ret = dsmil_group_request(g, req);
+	mutex_unlock(&g->inst->lock);
+	return ret;
+}
+
+/* Members may only be walked with the lock held on a live instance. */
+enum dsmil_group_state dsmil_group_state(struct dsmil_group *g)
+{
+	unsigned int i, eligible = 0, active = 0;
+
+	for (i = 0; i < g->inst->cfg.devices_per_group; i++) {
+		struct dsmil_device *d = g->members[i];
+
+		if (!dsmil_device_eligible(d))
+			continue;
+		eligible++;
+		if (dsmil_device_state(d) == DSMIL_STATE_ACTIVE)
+			active++;
+	}
+	if (!active)
+		return DSMIL_GROUP_READY;
+	return active == eligible ? DSMIL_GROUP_ACTIVE : DSMIL_GROUP_MIXED;
+}
+
+int dsmil_group_read_state(struct dsmil_group *g,
+			   enum dsmil_group_state *state)
+{
+	int ret = dsmil_lock_live(g->inst);
+
+	if (ret)
+		return ret;
+	*state = dsmil_group_state(g);
+	mutex_unlock(&g->inst->lock);
+	return 0;
+}
+
+int dsmil_group_read_active(struct dsmil_group *g, unsigned int *active)
+{
+	int ret = dsmil_lock_live(g->inst);
+
+	if (ret)
+		return ret;
+	*active = dsmil_group_active_count(g);
+	mutex_unlock(&g->inst->lock);
+	return 0;
+}
+
+unsigned int dsmil_group_active_count(struct dsmil_group *g)
+{
+	unsigned int i, active = 0;
+
+	for (i = 0; i < g->inst->cfg.devices_per_group; i++)
+		if (dsmil_device_state(g->members[i]) == DSMIL_STATE_ACTIVE)
+			active++;
+	return active;
+}
+
+/*
+ * Lockless: only called from platform attributes, which the driver core
+ * removes before the instance is torn down.
+ */
+unsigned int dsmil_instance_active_count(struct dsmil_instance *inst)
+{
+	unsigned int i, active = 0;
+
+	for (i = 0; i < inst->cfg.groups; i++)
+		active += dsmil_group_active_count(inst->groups[i]);
+	return active;
+}

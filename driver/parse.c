@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - input parsers shared by sysfs, debugfs and module parameters.
+ *
+ * Every parser takes the exact bytes the user wrote (buffer and count), so
+ * a NUL in the middle of a write is seen and refused instead of silently
+ * cutting the input short.  None of them has side effects.
+ */
+#include <linux/bitops.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "dsmil.h"
+
+static const char * const dsmil_state_names[DSMIL_STATE_COUNT] = {
+	[DSMIL_STATE_ABSENT]		= "absent",
+	[DSMIL_STATE_READY]		= "ready",
+	[DSMIL_STATE_ACTIVE]		= "active",
+	[DSMIL_STATE_ERROR]		= "error",
+	[DSMIL_STATE_QUARANTINED]	= "quarantined",
+};
+
+static const char * const dsmil_group_state_names[] = {
+	[DSMIL_GROUP_READY]	= "ready",
+	[DSMIL_GROUP_ACTIVE]	= "active",
+	[DSMIL_GROUP_MIXED]	= "mixed",
+};
+
+static const char * const dsmil_request_names[DSMIL_REQ_COUNT] = {
+	[DSMIL_REQ_ACTIVE]	= "active",
+	[DSMIL_REQ_READY]	= "ready",
+	[DSMIL_REQ_RESET]	= "reset",
+};
+
+const char *dsmil_state_name(enum dsmil_state state)
+{
+	if (state >= DSMIL_STATE_COUNT)
+		return "unknown";
+	return dsmil_state_names[state];
+}
+
+const char *dsmil_group_state_name(enum dsmil_group_state state)
+{
+	if (state >= ARRAY_SIZE(dsmil_group_state_names))
+		return "unknown";
+	return dsmil_group_state_names[state];
+}
+
+/* A write is text: refuse embedded NULs (and an empty write). */
+static bool dsmil_input_is_text(const char *buf, size_t count)
+{
+	return count && strnlen(buf, count) == count;
+}
+
+/**
+ * dsmil_parse_request() - parse a write to a "state" file
+ * @buf: the bytes written, NUL-terminated after @count
+ * @count: number of bytes written
+ * @req: result
+ *
+ * Accepts "active", "ready" or "reset", with or without one trailing
+ * newline.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int dsmil_parse_request(const char *buf, size_t count, enum dsmil_request *req)
+{
+	int i;
+
+	if (!dsmil_input_is_text(buf, count))
+		return -EINVAL;
+	i = sysfs_match_string(dsmil_request_names, buf);
+	if (i < 0)
+		return -EINVAL;
+	*req = i;
+	return 0;
+}
+
+/**
+ * dsmil_parse_u32() - parse a 32-bit value
+ * @buf: the bytes written, NUL-terminated after @count
+ * @count: number of bytes written
+ * @val: result
+ *
+ * "0x"/"0X" selects hexadecimal, anything else is decimal (a leading zero
+ * does not mean octal).  One trailing newline is accepted.
+ *
+ * Return: 0, -EINVAL if unparsable, -ERANGE if above U32_MAX.
+ */
+int dsmil_parse_u32(const char *buf, size_t count, u32 *val)
+{
+	unsigned long long v;
+	unsigned int base = 10;
+	int ret;
+
+	if (!dsmil_input_is_text(buf, count))
+		return -EINVAL;
+	if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))
+		base = 16;	/* kstrtoull() skips the prefix itself */
+	ret = kstrtoull(buf, base, &v);
+	if (ret)
+		return ret;
+	if (v > U32_MAX)
+		return -ERANGE;
+	*val = v;
+	return 0;
+}
+
+/**
+ * dsmil_parse_group_list() - parse a comma-separated list of group numbers
+ * @s: NUL-terminated list, e.g. "0,1"; empty means no group
+ * @groups: number of groups; every entry must be below it
+ * @mask: result, bit G set for group G
+ *
+ * Return: 0, -EINVAL on an empty element, garbage, or a duplicate,
+ * -ERANGE on a group that does not exist.
+ */
+int dsmil_parse_group_list(const char *s, unsigned int groups,
+			   unsigned long *mask)
+{
+	unsigned long m = 0;
+	char num[12];
+
+	if (groups > BITS_PER_LONG)
+		return -EINVAL;
+	while (*s && *s != '\n') {
+		size_t len = strcspn(s, ",\n");
+		unsigned int g;
+		int ret;
+
+		if (!len || len >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, s, len);
+		num[len] = '\0';
+		ret = kstrtouint(num, 10, &g);
+		if (ret)
+			return ret;
+		if (g >= groups)
+			return -ERANGE;
+		if (m & BIT(g))
+			return -EINVAL;
+		m |= BIT(g);
+		s += len;
+		if (*s == ',' && (!s[1] || s[1] == '\n'))
+			return -EINVAL;	/* trailing comma */
+		if (*s == ',')
+			s++;
+	}
+	if (*s == '\n' && s[1])
+		return -EINVAL;
+	*mask = m;
+	return 0;
+}
+
+/**
+ * dsmil_parse_fault() - parse a fault-injection request
+ * @buf: the bytes written, NUL-terminated after @count
+ * @count: number of bytes written
+ * @kind: result: none, timeout or eio
+ * @calls: result: how many calls fail (0 for none)
+ *
+ * Accepts "none", "timeout K" or "eio K" with K >= 1, with or without
+ * one trailing newline.
+ *
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
+		      unsigned int *calls)
+{
+	static const struct {
+		const char *word;
+		enum dsmil_fault kind;
+	} kinds[] = {
+		{ "timeout ", DSMIL_FAULT_TIMEOUT },
+		{ "eio ", DSMIL_FAULT_EIO },
+	};
+	unsigned int i, k;
+	int ret;
+
+	if (!dsmil_input_is_text(buf, count))
+		return -EINVAL;
+	if (sysfs_streq(buf, "none")) {
+		*kind = DSMIL_FAULT_NONE;
+		*calls = 0;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		size_t len = strlen(kinds[i].word);
+
+		if (strncmp(buf, kinds[i].word, len))
+			continue;
+		if (!isdigit(buf[len]))
+			return -EINVAL;
+		ret = kstrtouint(buf + len, 10, &k);
+		if (ret)
+			return ret;
+		if (!k)
+			return -EINVAL;
+		*kind = kinds[i].kind;
+		*calls = k;
+		return 0;
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - simulated DSMIL firmware, the default backend.
+ *
+ * Each instance gets its own token store.  Initial values are
+ * deterministic: token T reads 0xd5000000 | T until written.  Knobs in
+ * debugfs (<debugfs>/dsmil/dsmil.N/sim/) add latency and inject faults
+ * the way a misbehaving SMI handler would, and count the writes that
+ * reached the firmware so tests can prove what never got there.
+ */
+#include <linux/bitmap.h>
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+
+#include "dsmil.h"
+
+#define DSMIL_SIM_INITIAL_VALUE	0xd5000000
+#define DSMIL_SIM_MAX_LATENCY_US	(10 * USEC_PER_SEC)
+#define DSMIL_SIM_MAX_INPUT	64
+
+struct dsmil_sim {
+	struct dsmil_instance *inst;
+	u16 base;
+	unsigned int count;
+	u32 *values;			/* token store, under inst->lock */
+	unsigned long *active;		/* bitmap, under inst->lock */
+	unsigned long *writes;		/* per token, read locklessly */
+	u32 latency_us;
+	spinlock_t fault_lock;		/* fault and fault_left */
+	enum dsmil_fault fault;
+	unsigned int fault_left;
+	struct dentry *dir;
+};
+
+static struct dsmil_sim *dsmil_sim(struct dsmil_instance *inst)
+{
+	return inst->backend_priv;
+}
+
+static enum dsmil_fault dsmil_sim_take_fault(struct dsmil_sim *sim)
+{
+	enum dsmil_fault fault = DSMIL_FAULT_NONE;
+
+	spin_lock(&sim->fault_lock);
+	if (sim->fault_left) {
+		fault = sim->fault;
+		if (!--sim->fault_left)
+			sim->fault = DSMIL_FAULT_NONE;
+	}
+	spin_unlock(&sim->fault_lock);
+	return fault;
+}
+
+/* What every simulated SMI does first: injected faults, then latency. */
+static int dsmil_sim_enter(struct dsmil_sim *sim)
+{
+	unsigned int timeout_ms = sim->inst->cfg.smi_timeout_ms;
+	u32 latency = READ_ONCE(sim->latency_us);
+
+	switch (dsmil_sim_take_fault(sim)) {
+	case DSMIL_FAULT_TIMEOUT:
+		return -ETIMEDOUT;
+	case DSMIL_FAULT_EIO:
+		return -EIO;
+	case DSMIL_FAULT_NONE:
+		break;
+	}
+	if (latency > timeout_ms * USEC_PER_MSEC) {
+		msleep(timeout_ms);
+		return -ETIMEDOUT;
+	}
+	if (latency)
+		fsleep(latency);
+	return 0;
+}
+
+static int dsmil_sim_slot(struct dsmil_sim *sim, u16 token)
+{
+	if (token < sim->base || token - sim->base >= sim->count)
+		return -ENODEV;
+	return token - sim->base;
+}
+
+static int dsmil_sim_verify(struct dsmil_instance *inst, u16 token)
+{
+	return dsmil_sim_slot(dsmil_sim(inst), token) < 0 ? -ENODEV : 0;
+}
+
+static int dsmil_sim_token_read(struct dsmil_instance *inst, u16 token,
+				u32 *value)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+	int slot = dsmil_sim_slot(sim, token);
+	int ret;
+
+	if (slot < 0)
+		return slot;
+	ret = dsmil_sim_enter(sim);
+	if (!ret)
+		*value = sim->values[slot];
+	return ret;
+}
+
+static void dsmil_sim_count_write(struct dsmil_sim *sim, int slot)
+{
+	WRITE_ONCE(sim->writes[slot], sim->writes[slot] + 1);
+}
+
+static int dsmil_sim_token_write(struct dsmil_instance *inst, u16 token,
+				 u32 value)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+	int slot = dsmil_sim_slot(sim, token);
+	int ret;
+
+	if (slot < 0)
+		return slot;
+	ret = dsmil_sim_enter(sim);
+	if (ret)
+		return ret;
+	sim->values[slot] = value;
+	dsmil_sim_count_write(sim, slot);
+	return 0;
+}
+
+static int dsmil_sim_set_active(struct dsmil_instance *inst, u16 token,
+				bool on)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+	int slot = dsmil_sim_slot(sim, token);
+	int ret;
+
+	if (slot < 0)
+		return slot;
+	ret = dsmil_sim_enter(sim);
+	if (ret)
+		return ret;
+	__assign_bit(slot, sim->active, on);
+	dsmil_sim_count_write(sim, slot);
+	return 0;
+}
+
+static int dsmil_sim_activate(struct dsmil_instance *inst, u16 token)
+{
+	return dsmil_sim_set_active(inst, token, true);
+}
+
+static int dsmil_sim_deactivate(struct dsmil_instance *inst, u16 token)
+{
+	return dsmil_sim_set_active(inst, token, false);
+}
+
+/* debugfs knobs */
+
+static char *dsmil_sim_copy_input(const char __user *ubuf, size_t count)
+{
+	if (!count || count > DSMIL_SIM_MAX_INPUT)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, count);
+}
+
+static ssize_t dsmil_sim_latency_read(struct file *file, char __user *ubuf,
+				      size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(sim->latency_us));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t dsmil_sim_latency_write(struct file *file,
+				       const char __user *ubuf,
+				       size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	char *buf;
+	u32 val;
+	int ret;
+
+	buf = dsmil_sim_copy_input(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = dsmil_parse_u32(buf, count, &val);
+	kfree(buf);
+	if (ret)
+		return ret;
+	if (val > DSMIL_SIM_MAX_LATENCY_US)
+		return -ERANGE;
+	WRITE_ONCE(sim->latency_us, val);
+	return count;
+}
+
+static const struct file_operations dsmil_sim_latency_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= dsmil_sim_latency_read,
+	.write	= dsmil_sim_latency_write,
+	.llseek	= default_llseek,
+};
+
+static ssize_t dsmil_sim_fault_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	enum dsmil_fault fault;
+	unsigned int left;
+	char buf[32];
+	int len;
+
+	spin_lock(&sim->fault_lock);
+	fault = sim->fault;
+	left = sim->fault_left;
+	spin_unlock(&sim->fault_lock);
+
+	if (fault == DSMIL_FAULT_NONE || !left)
+		len = scnprintf(buf, sizeof(buf), "none\n");
+	else
+		len = scnprintf(buf, sizeof(buf), "%s %u\n",
+				fault == DSMIL_FAULT_TIMEOUT ? "timeout" : "eio",
+				left);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t dsmil_sim_fault_write(struct file *file,
+				     const char __user *ubuf,
+				     size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	enum dsmil_fault fault;
+	unsigned int calls;
+	char *buf;
+	int ret;
+
+	buf = dsmil_sim_copy_input(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = dsmil_parse_fault(buf, count, &fault, &calls);
+	kfree(buf);
+	if (ret)
+		return ret;
+
+	spin_lock(&sim->fault_lock);
+	sim->fault = fault;
+	sim->fault_left = calls;
+	spin_unlock(&sim->fault_lock);
+	return count;
+}
+
+static const struct file_operations dsmil_sim_fault_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= dsmil_sim_fault_read,
+	.write	= dsmil_sim_fault_write,
+	.llseek	= default_llseek,
+};
+
+static int dsmil_sim_token_writes_show(struct seq_file *s, void *unused)
+{
+	struct dsmil_sim *sim = s->private;
+	unsigned int i;
+
+	for (i = 0; i < sim->count; i++)
+		seq_printf(s, "0x%04x %lu\n", sim->base + i,
+			   READ_ONCE(sim->writes[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(dsmil_sim_token_writes);
+
+static void dsmil_sim_debugfs_init(struct dsmil_sim *sim)
+{
+	sim->dir = debugfs_create_dir("sim", sim->inst->debugfs);
+	debugfs_create_file("latency_us", 0600, sim->dir, sim,
+			    &dsmil_sim_latency_fops);
+	debugfs_create_file("fault", 0600, sim->dir, sim,
+			    &dsmil_sim_fault_fops);
+	debugfs_create_file("token_writes", 0400, sim->dir, sim,
+			    &dsmil_sim_token_writes_fops);
+}
+
+static void dsmil_sim_free(struct dsmil_sim *sim)
+{
+	bitmap_free(sim->active);
+	kfree(sim->writes);
+	kfree(sim->values);
+	kfree(sim);
+}
+
+static int dsmil_sim_create(struct dsmil_instance *inst)
+{
+	struct dsmil_sim *sim;
+	unsigned int i;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	sim->inst = inst;
+	sim->base = inst->cfg.token_base;
+	sim->count = inst->device_count;
+	spin_lock_init(&sim->fault_lock);
+	sim->values = kcalloc(sim->count, sizeof(*sim->values), GFP_KERNEL);
+	sim->writes = kcalloc(sim->count, sizeof(*sim->writes), GFP_KERNEL);
+	sim->active = bitmap_zalloc(sim->count, GFP_KERNEL);
+	if (!sim->values || !sim->writes || !sim->active) {
+		dsmil_sim_free(sim);
+		return -ENOMEM;
+	}
+	for (i = 0; i < sim->count; i++)
+		sim->values[i] = DSMIL_SIM_INITIAL_VALUE | (sim->base + i);
+
+	inst->backend_priv = sim;
+	dsmil_sim_debugfs_init(sim);
+	return 0;
+}
+
+static void dsmil_sim_destroy(struct dsmil_instance *inst)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+
+	/* Waits for knob readers and writers still inside a file op. */
+	debugfs_remove_recursive(sim->dir);
+	inst->backend_priv = NULL;
+	dsmil_sim_free(sim);
+}
+
+const struct dsmil_backend_ops dsmil_sim_backend = {
+	.name		= "sim",
+	.create		= dsmil_sim_create,
+	.destroy	= dsmil_sim_destroy,
+	.verify		= dsmil_sim_verify,
+	.token_read	= dsmil_sim_token_read,
+	.token_write	= dsmil_sim_token_write,
+	.activate	= dsmil_sim_activate,
+	.deactivate	= dsmil_sim_deactivate,
+};
