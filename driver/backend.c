@@ -11,6 +11,7 @@
 #include <linux/string.h>
 
 #include "dsmil.h"
+#include "trace.h"
 
 static const struct dsmil_backend_ops *const dsmil_backends[] = {
 	&dsmil_sim_backend,
@@ -64,7 +65,9 @@ int dsmil_fw_read(struct dsmil_device *d, u32 *val)
 	lockdep_assert_held(&inst->lock);
 	dsmil_stat_inc(&d->stats.reads);
 	ret = inst->backend->token_read(inst, d->token, val);
-	return dsmil_fw_finish(d, start, ret);
+	ret = dsmil_fw_finish(d, start, ret);
+	trace_dsmil_token_read(d, ret ? 0 : *val, ret);
+	return ret;
 }
 
 int dsmil_fw_write(struct dsmil_device *d, u32 val)
@@ -79,7 +82,9 @@ int dsmil_fw_write(struct dsmil_device *d, u32 val)
 	dsmil_stat_inc(&d->stats.writes);
 	start = ktime_get();
 	ret = inst->backend->token_write(inst, d->token, val);
-	return dsmil_fw_finish(d, start, ret);
+	ret = dsmil_fw_finish(d, start, ret);
+	trace_dsmil_token_write(d, val, ret);
+	return ret;
 }
 
 /**
@@ -106,4 +111,21 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 	else
 		ret = inst->backend->deactivate(inst, d->token);
 	return dsmil_fw_finish(d, start, ret);
+}
+
+/**
+ * dsmil_fw_temperature() - read the temperature of one group
+ * @inst: the instance, with inst->lock held
+ * @group: group index
+ * @millideg: result, millidegrees Celsius
+ *
+ * Return: 0, -ENODATA when the backend has no sensor, or its error.
+ */
+int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
+			 int *millideg)
+{
+	lockdep_assert_held(&inst->lock);
+	if (!inst->backend->temperature)
+		return -ENODATA;
+	return inst->backend->temperature(inst, group, millideg);
 }

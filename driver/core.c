@@ -29,6 +29,18 @@ module_param(activate, charp, 0444);
 MODULE_PARM_DESC(activate,
 		 "Comma-separated groups to activate at load, e.g. 0,1 (quarantined devices are skipped)");
 
+static unsigned int thermal_threshold = 100;
+module_param(thermal_threshold, uint, 0444);
+MODULE_PARM_DESC(thermal_threshold,
+		 "Platform thermal ceiling in degrees Celsius, 20..150 (default 100): at or above it every device stops");
+
+static unsigned int thermal_poll_ms = 100;
+module_param(thermal_poll_ms, uint, 0444);
+MODULE_PARM_DESC(thermal_poll_ms,
+		 "Thermal monitor period in ms while all groups are cool, 10..10000 (default 100)");
+
+#define DSMIL_POLL_MS_MIN	10
+#define DSMIL_POLL_MS_MAX	10000
 #define DSMIL_SMI_TIMEOUT_MIN	50
 #define DSMIL_SMI_TIMEOUT_MAX	200
 
@@ -75,14 +87,112 @@ static ssize_t active_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(active_count);
 
+static ssize_t thermal_threshold_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(inst->thermal.threshold));
+}
+
+static ssize_t thermal_threshold_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	int ret = dsmil_thermal_store_threshold(dev_get_drvdata(dev), buf,
+						count);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(thermal_threshold);
+
+static ssize_t thermal_hysteresis_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(inst->thermal.hysteresis));
+}
+
+static ssize_t thermal_hysteresis_store(struct device *dev,
+					struct device_attribute *attr,
+					const char *buf, size_t count)
+{
+	int ret = dsmil_thermal_store_hysteresis(dev_get_drvdata(dev), buf,
+						 count);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(thermal_hysteresis);
+
+static ssize_t emergency_stop_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(inst->thermal.manual_stop));
+}
+
+static ssize_t emergency_stop_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	int ret = dsmil_thermal_store_emergency(dev_get_drvdata(dev), buf,
+						count);
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(emergency_stop);
+
 static struct attribute *dsmil_platform_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_group_count.attr,
 	&dev_attr_device_count.attr,
 	&dev_attr_active_count.attr,
+	&dev_attr_thermal_threshold.attr,
+	&dev_attr_thermal_hysteresis.attr,
+	&dev_attr_emergency_stop.attr,
 	NULL
 };
-ATTRIBUTE_GROUPS(dsmil_platform);
+
+static const struct attribute_group dsmil_platform_group = {
+	.attrs = dsmil_platform_attrs,
+};
+
+#define DSMIL_THERMAL_STAT_ATTR(field, fmt)				\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct dsmil_instance *inst = dev_get_drvdata(dev);		\
+									\
+	return sysfs_emit(buf, fmt "\n",				\
+			  READ_ONCE(inst->thermal.stats.field));	\
+}									\
+static DEVICE_ATTR_RO(field)
+
+DSMIL_THERMAL_STAT_ATTR(trips, "%lu");
+DSMIL_THERMAL_STAT_ATTR(emergency_stops, "%lu");
+DSMIL_THERMAL_STAT_ATTR(last_stop_latency_ns, "%llu");
+DSMIL_THERMAL_STAT_ATTR(max_stop_latency_ns, "%llu");
+
+static struct attribute *dsmil_platform_stats_attrs[] = {
+	&dev_attr_trips.attr,
+	&dev_attr_emergency_stops.attr,
+	&dev_attr_last_stop_latency_ns.attr,
+	&dev_attr_max_stop_latency_ns.attr,
+	NULL
+};
+
+static const struct attribute_group dsmil_platform_stats_group = {
+	.name = "statistics",
+	.attrs = dsmil_platform_stats_attrs,
+};
+
+static const struct attribute_group *dsmil_platform_groups[] = {
+	&dsmil_platform_group,
+	&dsmil_platform_stats_group,
+	NULL
+};
 
 /* activate= at probe: failures are reported, the instance stays up. */
 static void dsmil_instance_activate(struct dsmil_instance *inst)
@@ -105,6 +215,8 @@ static void dsmil_instance_teardown(struct dsmil_instance *inst)
 	inst->live = false;
 	mutex_unlock(&inst->lock);
 
+	dsmil_thermal_stop(inst);
+	dsmil_hwmon_unregister(inst);
 	/* Children first; sysfs callbacks in flight are drained here. */
 	dsmil_devices_destroy(inst);
 	dsmil_groups_destroy(inst);
@@ -126,13 +238,19 @@ static int dsmil_instance_build(struct dsmil_instance *inst)
 	ret = dsmil_devices_create(inst);
 	if (ret)
 		goto err_groups;
+	ret = dsmil_hwmon_register(inst);
+	if (ret)
+		goto err_devices;
 
 	mutex_lock(&inst->lock);
 	inst->live = true;
+	dsmil_thermal_start(inst);
 	dsmil_instance_activate(inst);
 	mutex_unlock(&inst->lock);
 	return 0;
 
+err_devices:
+	dsmil_devices_destroy(inst);
 err_groups:
 	dsmil_groups_destroy(inst);
 err_backend:
@@ -167,6 +285,7 @@ static int dsmil_probe(struct platform_device *pdev)
 	if (!inst->groups || !inst->devices)
 		return -ENOMEM;
 	mutex_init(&inst->lock);
+	dsmil_thermal_init(inst);
 	inst->debugfs = debugfs_create_dir(dev_name(dev), dsmil_debugfs_root);
 	platform_set_drvdata(pdev, inst);
 
@@ -209,6 +328,19 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 	const char *name = backend;
 	int ret;
 
+	if (thermal_threshold < DSMIL_THERMAL_MIN_THRESHOLD / 1000 ||
+	    thermal_threshold > DSMIL_THERMAL_MAX_THRESHOLD / 1000) {
+		pr_err("thermal_threshold=%u: must be %u..%u degrees C\n",
+		       thermal_threshold, DSMIL_THERMAL_MIN_THRESHOLD / 1000,
+		       DSMIL_THERMAL_MAX_THRESHOLD / 1000);
+		return -EINVAL;
+	}
+	if (thermal_poll_ms < DSMIL_POLL_MS_MIN ||
+	    thermal_poll_ms > DSMIL_POLL_MS_MAX) {
+		pr_err("thermal_poll_ms=%u: must be %u..%u\n", thermal_poll_ms,
+		       DSMIL_POLL_MS_MIN, DSMIL_POLL_MS_MAX);
+		return -EINVAL;
+	}
 	if (smi_timeout_ms < DSMIL_SMI_TIMEOUT_MIN ||
 	    smi_timeout_ms > DSMIL_SMI_TIMEOUT_MAX) {
 		pr_err("smi_timeout_ms=%u: must be %u..%u\n", smi_timeout_ms,
@@ -237,6 +369,8 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 	cfg->devices_per_group = DSMIL_DEVICES_PER_GROUP;
 	cfg->token_base = DSMIL_TOKEN_BASE;
 	cfg->smi_timeout_ms = smi_timeout_ms;
+	cfg->thermal_threshold = thermal_threshold * 1000;
+	cfg->thermal_poll_ms = thermal_poll_ms;
 	return 0;
 }
 

@@ -81,6 +81,25 @@ static ssize_t value_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_ADMIN_RW(value);
 
+static ssize_t thermal_limit_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_dsmil_device(dev)->thermal_limit));
+}
+
+static ssize_t thermal_limit_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	struct dsmil_device *d = to_dsmil_device(dev);
+	int ret;
+
+	ret = dsmil_thermal_store_limit(d->inst, d->group, d, buf, count);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(thermal_limit);
+
 static struct attribute *dsmil_device_attrs[] = {
 	&dev_attr_token.attr,
 	&dev_attr_group.attr,
@@ -88,6 +107,7 @@ static struct attribute *dsmil_device_attrs[] = {
 	&dev_attr_quarantined.attr,
 	&dev_attr_state.attr,
 	&dev_attr_value.attr,
+	&dev_attr_thermal_limit.attr,
 	NULL
 };
 
@@ -142,18 +162,35 @@ static const struct device_type dsmil_device_type = {
 };
 
 /**
- * dsmil_device_notify_state() - tell userspace a device changed state
+ * dsmil_device_notify() - tell userspace a device changed state
  * @d: the device
+ * @reason: why it changed
+ * @millideg: the temperature that caused a thermal trip or clear
  *
- * Wakes poll() on "state" and sends KOBJ_CHANGE with DSMIL_STATE=.
+ * Wakes poll() on "state" and sends KOBJ_CHANGE with DSMIL_STATE=, plus
+ * DSMIL_EVENT= for thermal and emergency changes and DSMIL_TEMP= for
+ * thermal ones.
  */
-void dsmil_device_notify_state(struct dsmil_device *d)
+void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
+			 int millideg)
 {
-	char env[32];
-	char *envp[] = { env, NULL };
+	const char *event = dsmil_reason_event(reason);
+	char state[32], ev[32], temp[24];
+	char *envp[4] = { state };
+	unsigned int n = 1;
 
-	snprintf(env, sizeof(env), "DSMIL_STATE=%s",
+	snprintf(state, sizeof(state), "DSMIL_STATE=%s",
 		 dsmil_state_name(dsmil_device_state(d)));
+	if (event) {
+		snprintf(ev, sizeof(ev), "DSMIL_EVENT=%s", event);
+		envp[n++] = ev;
+	}
+	if (reason == DSMIL_REASON_THERMAL_TRIP ||
+	    reason == DSMIL_REASON_THERMAL_CLEAR) {
+		snprintf(temp, sizeof(temp), "DSMIL_TEMP=%d", millideg);
+		envp[n++] = temp;
+	}
+	envp[n] = NULL;
 	sysfs_notify(&d->dev.kobj, NULL, "state");
 	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
 }
@@ -183,6 +220,7 @@ static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
 	d->index = index;
 	d->token = inst->cfg.token_base +
 		   g->index * inst->cfg.devices_per_group + index;
+	d->thermal_limit = inst->thermal.threshold - DSMIL_THERMAL_LIMIT_MARGIN;
 
 	mutex_lock(&inst->lock);
 	d->state = dsmil_device_probe_state(d);

@@ -18,6 +18,7 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #define DSMIL_DRV_NAME		"dsmil"
 #define DSMIL_TOKEN_BASE	0x8000
@@ -26,12 +27,21 @@
 #define DSMIL_MAX_GROUPS	16
 #define DSMIL_BACKEND_NAME_LEN	16
 
+/* Thermal defaults and bounds, millidegrees Celsius unless noted. */
+#define DSMIL_THERMAL_LIMIT_MARGIN		10000
+#define DSMIL_THERMAL_DEFAULT_HYSTERESIS	5000
+#define DSMIL_THERMAL_MAX_HYSTERESIS		50000
+#define DSMIL_THERMAL_MIN_THRESHOLD		20000
+#define DSMIL_THERMAL_MAX_THRESHOLD		150000
+#define DSMIL_THERMAL_FAST_POLL_MS		10
+
 enum dsmil_state {
 	DSMIL_STATE_ABSENT,
 	DSMIL_STATE_READY,
 	DSMIL_STATE_ACTIVE,
 	DSMIL_STATE_ERROR,
 	DSMIL_STATE_QUARANTINED,
+	DSMIL_STATE_EMERGENCY,
 	DSMIL_STATE_COUNT
 };
 
@@ -54,6 +64,16 @@ struct dsmil_transition {
 	int err;			/* non-zero: request refused */
 	enum dsmil_action action;
 	enum dsmil_state to;
+};
+
+/* Why a device changed state: traced, and named in thermal uevents. */
+enum dsmil_reason {
+	DSMIL_REASON_REQUEST,		/* a write to "state" or activate= */
+	DSMIL_REASON_FW_ERROR,		/* a firmware call failed */
+	DSMIL_REASON_THERMAL_TRIP,
+	DSMIL_REASON_THERMAL_CLEAR,
+	DSMIL_REASON_EMERGENCY_STOP,
+	DSMIL_REASON_EMERGENCY_CLEAR,
 };
 
 enum dsmil_group_state {
@@ -80,6 +100,7 @@ struct dsmil_instance;
  * @token_write: set @token to @value
  * @activate: switch the device behind @token on
  * @deactivate: switch the device behind @token off
+ * @temperature: temperature of group @group in millidegrees Celsius
  *
  * All calls but create/destroy run with inst->lock held and may sleep.
  */
@@ -92,6 +113,8 @@ struct dsmil_backend_ops {
 	int (*token_write)(struct dsmil_instance *inst, u16 token, u32 value);
 	int (*activate)(struct dsmil_instance *inst, u16 token);
 	int (*deactivate)(struct dsmil_instance *inst, u16 token);
+	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
+			   int *millideg);
 };
 
 /**
@@ -102,6 +125,8 @@ struct dsmil_backend_ops {
  * @token_base: token of the first device
  * @activate_mask: groups to activate once the instance is up
  * @smi_timeout_ms: upper bound of one firmware call
+ * @thermal_threshold: platform ceiling, millidegrees Celsius
+ * @thermal_poll_ms: thermal monitor period while all is cool
  */
 struct dsmil_config {
 	char backend[DSMIL_BACKEND_NAME_LEN];
@@ -110,6 +135,8 @@ struct dsmil_config {
 	u16 token_base;
 	unsigned long activate_mask;
 	unsigned int smi_timeout_ms;
+	int thermal_threshold;
+	unsigned int thermal_poll_ms;
 };
 
 /* Counters of one device; written under inst->lock, read with READ_ONCE(). */
@@ -130,6 +157,8 @@ struct dsmil_device {
 	unsigned int index;
 	enum dsmil_state state;
 	struct dsmil_stats stats;
+	int thermal_limit;		/* millidegrees, under inst->lock */
+	bool thermal_tripped;		/* under inst->lock */
 };
 
 struct dsmil_group {
@@ -138,6 +167,38 @@ struct dsmil_group {
 	unsigned int index;
 	struct dsmil_device **members;		/* slice of inst->devices */
 	enum dsmil_group_state reported;	/* last state sent in a uevent */
+	int temperature;		/* last reading, under inst->lock */
+	unsigned int alarms;		/* hwmon alarm bits last announced */
+};
+
+/* Platform thermal counters; written under inst->lock. */
+struct dsmil_thermal_stats {
+	unsigned long trips;
+	unsigned long emergency_stops;
+	u64 last_stop_latency_ns;
+	u64 max_stop_latency_ns;
+};
+
+/**
+ * struct dsmil_thermal - thermal state of an instance, under inst->lock
+ * @threshold: platform ceiling (m°C): at or above it everything stops
+ * @hysteresis: how far below a limit a temperature must fall to clear
+ * @platform_tripped: some group reached @threshold and has not cooled
+ * @manual_stop: emergency_stop was set by a person
+ * @stats: counters shown in the platform statistics directory
+ * @work: the monitor
+ * @hwmon: the hwmon device of the instance, or NULL
+ * @hwmon_chip: what @hwmon was registered with, freed after it
+ */
+struct dsmil_thermal {
+	int threshold;
+	int hysteresis;
+	bool platform_tripped;
+	bool manual_stop;
+	struct dsmil_thermal_stats stats;
+	struct delayed_work work;
+	struct device *hwmon;
+	void *hwmon_chip;
 };
 
 struct dsmil_instance {
@@ -152,6 +213,7 @@ struct dsmil_instance {
 	unsigned int device_count;
 	struct dsmil_group **groups;
 	struct dsmil_device **devices;
+	struct dsmil_thermal thermal;
 };
 
 static inline struct dsmil_device *to_dsmil_device(struct device *dev)
@@ -177,9 +239,12 @@ int dsmil_parse_request(const char *buf, size_t count, enum dsmil_request *req);
 int dsmil_parse_u32(const char *buf, size_t count, u32 *val);
 int dsmil_parse_group_list(const char *s, unsigned int groups,
 			   unsigned long *mask);
+int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
+			 int *val);
 int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
 		      unsigned int *calls);
 const char *dsmil_state_name(enum dsmil_state state);
+const char *dsmil_reason_event(enum dsmil_reason reason);
 const char *dsmil_group_state_name(enum dsmil_group_state state);
 
 /* rules.c: the quarantine list and the state machine, as data */
@@ -188,6 +253,9 @@ const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
 						enum dsmil_request req);
 
 /* ops.c: the operations that enforce the safety rules */
+int dsmil_lock_live(struct dsmil_instance *inst);
+bool dsmil_device_change_state(struct dsmil_device *d, enum dsmil_state state,
+			       enum dsmil_reason reason);
 int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 			     size_t count);
 int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
@@ -209,6 +277,37 @@ int dsmil_fw_verify(struct dsmil_device *d);
 int dsmil_fw_read(struct dsmil_device *d, u32 *val);
 int dsmil_fw_write(struct dsmil_device *d, u32 val);
 int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action);
+int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
+			 int *millideg);
+
+/* thermal.c */
+void dsmil_thermal_init(struct dsmil_instance *inst);
+void dsmil_thermal_start(struct dsmil_instance *inst);
+void dsmil_thermal_stop(struct dsmil_instance *inst);
+void dsmil_thermal_evaluate(struct dsmil_instance *inst);
+void dsmil_thermal_notify(struct dsmil_instance *inst);
+void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on);
+int dsmil_thermal_set_limit(struct dsmil_instance *inst,
+			    struct dsmil_group *g, struct dsmil_device *d,
+			    int limit);
+void dsmil_thermal_set_threshold(struct dsmil_instance *inst, int threshold);
+int dsmil_thermal_group_limit(struct dsmil_group *g);
+int dsmil_thermal_store_limit(struct dsmil_instance *inst,
+			      struct dsmil_group *g, struct dsmil_device *d,
+			      const char *buf, size_t count);
+int dsmil_thermal_store_threshold(struct dsmil_instance *inst,
+				  const char *buf, size_t count);
+int dsmil_thermal_store_hysteresis(struct dsmil_instance *inst,
+				   const char *buf, size_t count);
+int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
+				  const char *buf, size_t count);
+int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit);
+int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg);
+
+/* hwmon.c */
+int dsmil_hwmon_register(struct dsmil_instance *inst);
+void dsmil_hwmon_unregister(struct dsmil_instance *inst);
+void dsmil_hwmon_update_alarms(struct dsmil_group *g);
 
 /* sim.c */
 extern const struct dsmil_backend_ops dsmil_sim_backend;
@@ -221,7 +320,8 @@ void dsmil_devices_destroy(struct dsmil_instance *inst);
 void dsmil_objects_wait_released(void);
 void dsmil_object_get_ref(void);
 void dsmil_object_put_ref(void);
-void dsmil_device_notify_state(struct dsmil_device *d);
+void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
+			 int millideg);
 void dsmil_group_notify_state(struct dsmil_group *g);
 
 #endif /* _DSMIL_H */

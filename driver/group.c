@@ -78,10 +78,48 @@ static ssize_t active_count_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(active_count);
 
+/* Reads the lowest member limit; a write sets every member's limit. */
+static ssize_t thermal_limit_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	int limit, ret;
+
+	ret = dsmil_thermal_read_group_limit(to_dsmil_group(dev), &limit);
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "%d\n", limit);
+}
+
+static ssize_t thermal_limit_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	struct dsmil_group *g = to_dsmil_group(dev);
+	int ret;
+
+	ret = dsmil_thermal_store_limit(g->inst, g, NULL, buf, count);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(thermal_limit);
+
+static ssize_t temperature_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	int temp, ret;
+
+	ret = dsmil_thermal_read_temp(to_dsmil_group(dev), &temp);
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "%d\n", temp);
+}
+static DEVICE_ATTR_RO(temperature);
+
 static struct attribute *dsmil_group_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_device_count.attr,
 	&dev_attr_active_count.attr,
+	&dev_attr_thermal_limit.attr,
+	&dev_attr_temperature.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dsmil_group);

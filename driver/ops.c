@@ -17,13 +17,14 @@
 #include <linux/kernel.h>
 
 #include "dsmil.h"
+#include "trace.h"
 
 /*
  * Take the instance lock, unless the instance is not live: while it is
  * being built or torn down its objects come and go one by one and must
  * not be walked.
  */
-static int dsmil_lock_live(struct dsmil_instance *inst)
+int dsmil_lock_live(struct dsmil_instance *inst)
 {
 	mutex_lock(&inst->lock);
 	if (inst->live)
@@ -32,16 +33,38 @@ static int dsmil_lock_live(struct dsmil_instance *inst)
 	return -ENODEV;
 }
 
-static void dsmil_device_set_state(struct dsmil_device *d,
-				   enum dsmil_state state)
+/**
+ * dsmil_device_change_state() - record a new state, without telling anyone
+ * @d: the device
+ * @state: its new state
+ * @reason: why, for the trace
+ *
+ * Callers that stop many devices at once announce the changes afterwards
+ * with dsmil_device_notify(), so that the stop itself stays fast.
+ *
+ * Return: true if the state changed.
+ */
+bool dsmil_device_change_state(struct dsmil_device *d, enum dsmil_state state,
+			       enum dsmil_reason reason)
 {
+	enum dsmil_state old = d->state;
+
 	lockdep_assert_held(&d->inst->lock);
-	if (d->state == state)
-		return;
+	if (old == state)
+		return false;
 	WRITE_ONCE(d->state, state);
 	if (state == DSMIL_STATE_ACTIVE)
 		WRITE_ONCE(d->stats.activations, d->stats.activations + 1);
-	dsmil_device_notify_state(d);
+	trace_dsmil_state_change(d, old, state, reason);
+	return true;
+}
+
+static void dsmil_device_set_state(struct dsmil_device *d,
+				   enum dsmil_state state,
+				   enum dsmil_reason reason)
+{
+	if (dsmil_device_change_state(d, state, reason))
+		dsmil_device_notify(d, reason, 0);
 }
 
 /* Apply @req to one device; on failure nothing has changed. */
@@ -59,7 +82,7 @@ static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
 	ret = dsmil_fw_action(d, t->action);
 	if (ret)
 		return ret;
-	dsmil_device_set_state(d, t->to);
+	dsmil_device_set_state(d, t->to, DSMIL_REASON_REQUEST);
 	return 0;
 }
 
@@ -105,7 +128,8 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 		ret = dsmil_fw_write(d, val);
 		if (ret) {
 			/* The firmware's view of the token is now unknown. */
-			dsmil_device_set_state(d, DSMIL_STATE_ERROR);
+			dsmil_device_set_state(d, DSMIL_STATE_ERROR,
+					       DSMIL_REASON_FW_ERROR);
 			dsmil_group_notify_state(d->group);
 		}
 		break;
@@ -143,13 +167,20 @@ static bool dsmil_device_eligible(const struct dsmil_device *d)
 	       state != DSMIL_STATE_ABSENT && state != DSMIL_STATE_QUARANTINED;
 }
 
+/* Members that block a group request until someone deals with them. */
+static bool dsmil_device_stuck(const struct dsmil_device *d)
+{
+	return d->state == DSMIL_STATE_ERROR ||
+	       d->state == DSMIL_STATE_EMERGENCY;
+}
+
 /**
  * dsmil_group_request() - apply @req to every eligible member, or to none
  * @g: the group
  * @req: DSMIL_REQ_ACTIVE or DSMIL_REQ_READY
  *
- * Quarantined and absent members are skipped.  A member in error makes
- * the whole request fail with -EBUSY before any firmware call.  If a
+ * Quarantined and absent members are skipped.  A member in error or
+ * emergency makes the whole request fail with -EBUSY before any firmware call.  If a
  * firmware call fails, the members already changed are put back.
  *
  * Return: 0 or the first error.
@@ -170,7 +201,7 @@ int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
 
 	for (i = 0; i < n; i++)
 		if (dsmil_device_eligible(g->members[i]) &&
-		    g->members[i]->state == DSMIL_STATE_ERROR)
+		    dsmil_device_stuck(g->members[i]))
 			return -EBUSY;
 
 	for (i = 0; i < n; i++) {

@@ -19,6 +19,7 @@ static const char * const dsmil_state_names[DSMIL_STATE_COUNT] = {
 	[DSMIL_STATE_ACTIVE]		= "active",
 	[DSMIL_STATE_ERROR]		= "error",
 	[DSMIL_STATE_QUARANTINED]	= "quarantined",
+	[DSMIL_STATE_EMERGENCY]		= "emergency",
 };
 
 static const char * const dsmil_group_state_names[] = {
@@ -32,6 +33,21 @@ static const char * const dsmil_request_names[DSMIL_REQ_COUNT] = {
 	[DSMIL_REQ_READY]	= "ready",
 	[DSMIL_REQ_RESET]	= "reset",
 };
+
+static const char * const dsmil_reason_events[] = {
+	[DSMIL_REASON_THERMAL_TRIP]	= "thermal_trip",
+	[DSMIL_REASON_THERMAL_CLEAR]	= "thermal_clear",
+	[DSMIL_REASON_EMERGENCY_STOP]	= "emergency_stop",
+	[DSMIL_REASON_EMERGENCY_CLEAR]	= "emergency_clear",
+};
+
+/* The DSMIL_EVENT= word of a state change, or NULL for plain ones. */
+const char *dsmil_reason_event(enum dsmil_reason reason)
+{
+	if (reason >= ARRAY_SIZE(dsmil_reason_events))
+		return NULL;
+	return dsmil_reason_events[reason];
+}
 
 const char *dsmil_state_name(enum dsmil_state state)
 {
@@ -150,6 +166,35 @@ int dsmil_parse_group_list(const char *s, unsigned int groups,
 	if (*s == '\n' && s[1])
 		return -EINVAL;
 	*mask = m;
+	return 0;
+}
+
+/**
+ * dsmil_parse_millideg() - parse a temperature in millidegrees Celsius
+ * @buf: the bytes written, NUL-terminated after @count
+ * @count: number of bytes written
+ * @min: lowest accepted value
+ * @max: highest accepted value
+ * @val: result
+ *
+ * A decimal integer, optionally signed, with one optional trailing newline,
+ * like the kernel's other millidegree files.
+ *
+ * Return: 0, -EINVAL if unparsable, -ERANGE if outside [@min, @max].
+ */
+int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
+			 int *val)
+{
+	int v, ret;
+
+	if (!dsmil_input_is_text(buf, count))
+		return -EINVAL;
+	ret = kstrtoint(buf, 10, &v);
+	if (ret)
+		return ret;
+	if (v < min || v > max)
+		return -ERANGE;
+	*val = v;
 	return 0;
 }
 

@@ -51,6 +51,12 @@ dsmil_transitions[DSMIL_STATE_COUNT][DSMIL_REQ_COUNT] = {
 		[DSMIL_REQ_READY]	= REFUSE(-EPERM),
 		[DSMIL_REQ_RESET]	= REFUSE(-EPERM),
 	},
+	/* Only the thermal code leaves emergency, and only to ready. */
+	[DSMIL_STATE_EMERGENCY] = {
+		[DSMIL_REQ_ACTIVE]	= REFUSE(-EBUSY),
+		[DSMIL_REQ_READY]	= REFUSE(-EBUSY),
+		[DSMIL_REQ_RESET]	= REFUSE(-EBUSY),
+	},
 };
 
 /**

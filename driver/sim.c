@@ -22,6 +22,17 @@
 #define DSMIL_SIM_INITIAL_VALUE	0xd5000000
 #define DSMIL_SIM_MAX_LATENCY_US	(10 * USEC_PER_SEC)
 #define DSMIL_SIM_MAX_INPUT	64
+#define DSMIL_SIM_DEFAULT_TEMP	45000
+#define DSMIL_SIM_MIN_TEMP	(-273150)
+#define DSMIL_SIM_MAX_TEMP	300000
+
+struct dsmil_sim;
+
+/* One simulated group sensor; its debugfs file is temp_g<group>. */
+struct dsmil_sim_sensor {
+	struct dsmil_sim *sim;
+	int millideg;
+};
 
 struct dsmil_sim {
 	struct dsmil_instance *inst;
@@ -34,6 +45,7 @@ struct dsmil_sim {
 	spinlock_t fault_lock;		/* fault and fault_left */
 	enum dsmil_fault fault;
 	unsigned int fault_left;
+	struct dsmil_sim_sensor *sensors;	/* one per group */
 	struct dentry *dir;
 };
 
@@ -142,6 +154,18 @@ static int dsmil_sim_set_active(struct dsmil_instance *inst, u16 token,
 		return ret;
 	__assign_bit(slot, sim->active, on);
 	dsmil_sim_count_write(sim, slot);
+	return 0;
+}
+
+/* The sensors are not behind the SMI: no latency, no injected faults. */
+static int dsmil_sim_temperature(struct dsmil_instance *inst,
+				 unsigned int group, int *millideg)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+
+	if (group >= inst->cfg.groups)
+		return -ENODEV;
+	*millideg = READ_ONCE(sim->sensors[group].millideg);
 	return 0;
 }
 
@@ -261,6 +285,46 @@ static const struct file_operations dsmil_sim_fault_fops = {
 	.llseek	= default_llseek,
 };
 
+static ssize_t dsmil_sim_temp_read(struct file *file, char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct dsmil_sim_sensor *sensor = file->private_data;
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%d\n", READ_ONCE(sensor->millideg));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* A new temperature is evaluated at once, like a firmware notification. */
+static ssize_t dsmil_sim_temp_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct dsmil_sim_sensor *sensor = file->private_data;
+	char *buf;
+	int val, ret;
+
+	buf = dsmil_sim_copy_input(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = dsmil_parse_millideg(buf, count, DSMIL_SIM_MIN_TEMP,
+				   DSMIL_SIM_MAX_TEMP, &val);
+	kfree(buf);
+	if (ret)
+		return ret;
+	WRITE_ONCE(sensor->millideg, val);
+	dsmil_thermal_notify(sensor->sim->inst);
+	return count;
+}
+
+static const struct file_operations dsmil_sim_temp_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= dsmil_sim_temp_read,
+	.write	= dsmil_sim_temp_write,
+	.llseek	= default_llseek,
+};
+
 static int dsmil_sim_token_writes_show(struct seq_file *s, void *unused)
 {
 	struct dsmil_sim *sim = s->private;
@@ -275,6 +339,9 @@ DEFINE_SHOW_ATTRIBUTE(dsmil_sim_token_writes);
 
 static void dsmil_sim_debugfs_init(struct dsmil_sim *sim)
 {
+	char name[24];
+	unsigned int g;
+
 	sim->dir = debugfs_create_dir("sim", sim->inst->debugfs);
 	debugfs_create_file("latency_us", 0600, sim->dir, sim,
 			    &dsmil_sim_latency_fops);
@@ -282,10 +349,16 @@ static void dsmil_sim_debugfs_init(struct dsmil_sim *sim)
 			    &dsmil_sim_fault_fops);
 	debugfs_create_file("token_writes", 0400, sim->dir, sim,
 			    &dsmil_sim_token_writes_fops);
+	for (g = 0; g < sim->inst->cfg.groups; g++) {
+		snprintf(name, sizeof(name), "temp_g%u", g);
+		debugfs_create_file(name, 0600, sim->dir, &sim->sensors[g],
+				    &dsmil_sim_temp_fops);
+	}
 }
 
 static void dsmil_sim_free(struct dsmil_sim *sim)
 {
+	kfree(sim->sensors);
 	bitmap_free(sim->active);
 	kfree(sim->writes);
 	kfree(sim->values);
@@ -307,12 +380,18 @@ static int dsmil_sim_create(struct dsmil_instance *inst)
 	sim->values = kcalloc(sim->count, sizeof(*sim->values), GFP_KERNEL);
 	sim->writes = kcalloc(sim->count, sizeof(*sim->writes), GFP_KERNEL);
 	sim->active = bitmap_zalloc(sim->count, GFP_KERNEL);
-	if (!sim->values || !sim->writes || !sim->active) {
+	sim->sensors = kcalloc(inst->cfg.groups, sizeof(*sim->sensors),
+			       GFP_KERNEL);
+	if (!sim->values || !sim->writes || !sim->active || !sim->sensors) {
 		dsmil_sim_free(sim);
 		return -ENOMEM;
 	}
 	for (i = 0; i < sim->count; i++)
 		sim->values[i] = DSMIL_SIM_INITIAL_VALUE | (sim->base + i);
+	for (i = 0; i < inst->cfg.groups; i++) {
+		sim->sensors[i].sim = sim;
+		sim->sensors[i].millideg = DSMIL_SIM_DEFAULT_TEMP;
+	}
 
 	inst->backend_priv = sim;
 	dsmil_sim_debugfs_init(sim);
@@ -338,4 +417,5 @@ const struct dsmil_backend_ops dsmil_sim_backend = {
 	.token_write	= dsmil_sim_token_write,
 	.activate	= dsmil_sim_activate,
 	.deactivate	= dsmil_sim_deactivate,
+	.temperature	= dsmil_sim_temperature,
 };

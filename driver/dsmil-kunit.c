@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - KUnit suite "dsmil" for the driver's pure logic: the device state
+ * machine, the quarantine list and the input parsers.
+ *
+ * Built only against kernels with CONFIG_KUNIT (the debug kernel of
+ * tests/vm/debug-kernel.sh), see driver/Kbuild.  Results after loading:
+ * /sys/kernel/debug/kunit/dsmil/results (KTAP).
+ *
+ * The code under test has no side effects and no state, so instead of
+ * linking against dsmil-84dev.ko (which would need exported symbols, or a
+ * loaded driver with its platform devices) this module compiles its own
+ * copy of parse.c and rules.c.  Their global functions stay local to this
+ * module: nothing is exported, so the two modules never clash.
+ *
+ * Every parser input is copied into a heap buffer of exactly count + 1
+ * bytes (the NUL sysfs puts after the data), so KASAN reports any read
+ * past what a write could have supplied.
+ *
+ * The expected values below are written out by hand from the documented
+ * rules (driver/dsmil.h, parse.c, ops.c), not computed from the code.
+ */
+#include <kunit/test.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "dsmil.h"
+
+#include "parse.c"
+#include "rules.c"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+/* A string literal with its length, so inputs may contain NULs. */
+#define IN(s)	.buf = (s), .len = sizeof(s) - 1
+
+static const char * const dsmil_kunit_req_names[DSMIL_REQ_COUNT] = {
+	[DSMIL_REQ_ACTIVE]	= "active",
+	[DSMIL_REQ_READY]	= "ready",
+	[DSMIL_REQ_RESET]	= "reset",
+};
+
+/* Quote @buf for a KTAP test name: no '#', no newline, no bare NUL. */
+static void dsmil_kunit_quote(const char *prefix, const char *buf, size_t len,
+			      char *desc)
+{
+	size_t i, n;
+
+	n = scnprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s\"", prefix);
+	for (i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		if (c == '\n')
+			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\\n");
+		else if (!c)
+			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\\0");
+		else if (c == '#' || c == '"' || c == '\\' || !isprint(c))
+			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n,
+				       "\\x%02x", c);
+		else
+			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n,
+				       "%c", c);
+	}
+	scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\"");
+}
+
+/* What sysfs hands a store(): exactly @len bytes, then a NUL. */
+static char *dsmil_kunit_input(struct kunit *test, const char *buf, size_t len)
+{
+	char *p = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	memcpy(p, buf, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* ---- the state machine ------------------------------------------------- */
+
+struct dsmil_kunit_transition {
+	enum dsmil_state from;
+	enum dsmil_request req;
+	int err;
+	enum dsmil_action action;	/* DSMIL_ACT_NONE when refused */
+	enum dsmil_state to;		/* meaningful only when err == 0 */
+};
+
+#define T_MOVE(f, r, a, t)	{ DSMIL_STATE_##f, DSMIL_REQ_##r, 0, DSMIL_ACT_##a, DSMIL_STATE_##t }
+#define T_REFUSE(f, r, e)	{ DSMIL_STATE_##f, DSMIL_REQ_##r, e, DSMIL_ACT_NONE, DSMIL_STATE_##f }
+
+/* Every state x every request, in enum order. */
+static const struct dsmil_kunit_transition dsmil_kunit_transitions[] = {
+	/* An absent device has nothing to switch. */
+	T_REFUSE(ABSENT, ACTIVE, -ENODEV),
+	T_REFUSE(ABSENT, READY, -ENODEV),
+	T_REFUSE(ABSENT, RESET, -ENODEV),
+	/* Ready: activate; ready again is a no-op; reset is for errors only. */
+	T_MOVE(READY, ACTIVE, ACTIVATE, ACTIVE),
+	T_MOVE(READY, READY, NONE, READY),
+	T_REFUSE(READY, RESET, -EBUSY),
+	/* Active: active again is a no-op; ready deactivates. */
+	T_MOVE(ACTIVE, ACTIVE, NONE, ACTIVE),
+	T_MOVE(ACTIVE, READY, DEACTIVATE, READY),
+	T_REFUSE(ACTIVE, RESET, -EBUSY),
+	/* Error: only a reset (which deactivates) leaves it. */
+	T_REFUSE(ERROR, ACTIVE, -EBUSY),
+	T_REFUSE(ERROR, READY, -EBUSY),
+	T_MOVE(ERROR, RESET, DEACTIVATE, READY),
+	/* Quarantined: nothing, ever. */
+	T_REFUSE(QUARANTINED, ACTIVE, -EPERM),
+	T_REFUSE(QUARANTINED, READY, -EPERM),
+	T_REFUSE(QUARANTINED, RESET, -EPERM),
+	/* Emergency: only the thermal code leaves it, never a request. */
+	T_REFUSE(EMERGENCY, ACTIVE, -EBUSY),
+	T_REFUSE(EMERGENCY, READY, -EBUSY),
+	T_REFUSE(EMERGENCY, RESET, -EBUSY),
+};
+
+/* A new state or request must be added to the table above. */
+static_assert(ARRAY_SIZE(dsmil_kunit_transitions) ==
+	      DSMIL_STATE_COUNT * DSMIL_REQ_COUNT);
+
+static void dsmil_kunit_transition_desc(const struct dsmil_kunit_transition *t,
+					char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s + %s", dsmil_state_name(t->from),
+		 dsmil_kunit_req_names[t->req]);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_transition, dsmil_kunit_transitions,
+		  dsmil_kunit_transition_desc);
+
+static void dsmil_test_transition(struct kunit *test)
+{
+	const struct dsmil_kunit_transition *want = test->param_value;
+	const struct dsmil_transition *got = dsmil_transition(want->from, want->req);
+
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_EXPECT_EQ(test, got->err, want->err);
+	/* A refused request must not ask for any firmware call. */
+	KUNIT_EXPECT_EQ(test, got->action, want->action);
+	if (!want->err)
+		KUNIT_EXPECT_EQ(test, got->to, want->to);
+}
+
+/* The expected table above lists each (state, request) pair exactly once. */
+static void dsmil_test_transition_table_complete(struct kunit *test)
+{
+	unsigned int seen[DSMIL_STATE_COUNT][DSMIL_REQ_COUNT] = {};
+	unsigned int i, s, r;
+
+	for (i = 0; i < ARRAY_SIZE(dsmil_kunit_transitions); i++) {
+		const struct dsmil_kunit_transition *t = &dsmil_kunit_transitions[i];
+
+		KUNIT_ASSERT_LT(test, t->from, DSMIL_STATE_COUNT);
+		KUNIT_ASSERT_LT(test, t->req, DSMIL_REQ_COUNT);
+		seen[t->from][t->req]++;
+	}
+	for (s = 0; s < DSMIL_STATE_COUNT; s++)
+		for (r = 0; r < DSMIL_REQ_COUNT; r++)
+			KUNIT_EXPECT_EQ_MSG(test, seen[s][r], 1,
+					    "state %u request %u", s, r);
+}
+
+static void dsmil_test_transition_out_of_range(struct kunit *test)
+{
+	static const struct {
+		unsigned int from, req;
+	} cases[] = {
+		{ DSMIL_STATE_COUNT, DSMIL_REQ_ACTIVE },
+		{ DSMIL_STATE_COUNT, DSMIL_REQ_READY },
+		{ DSMIL_STATE_COUNT, DSMIL_REQ_RESET },
+		{ DSMIL_STATE_ABSENT, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_READY, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_ACTIVE, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_ERROR, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_QUARANTINED, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_EMERGENCY, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_COUNT, DSMIL_REQ_COUNT },
+		{ DSMIL_STATE_COUNT + 1, DSMIL_REQ_ACTIVE },
+		{ DSMIL_STATE_READY, DSMIL_REQ_COUNT + 1 },
+		{ 255, DSMIL_REQ_ACTIVE },
+		{ DSMIL_STATE_ACTIVE, 255 },
+		{ INT_MAX, DSMIL_REQ_ACTIVE },
+		{ DSMIL_STATE_ACTIVE, INT_MAX },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct dsmil_transition *t =
+			dsmil_transition(cases[i].from, cases[i].req);
+
+		KUNIT_ASSERT_NOT_NULL(test, t);
+		KUNIT_EXPECT_EQ_MSG(test, t->err, -EINVAL, "state %u request %u",
+				    cases[i].from, cases[i].req);
+		KUNIT_EXPECT_EQ_MSG(test, t->action, DSMIL_ACT_NONE,
+				    "state %u request %u", cases[i].from,
+				    cases[i].req);
+	}
+}
+
+/* ---- quarantine -------------------------------------------------------- */
+
+static const u16 dsmil_kunit_quarantine[] = { 0x8009, 0x800a, 0x800b, 0x8019, 0x8029 };
+
+static void dsmil_test_quarantine_listed(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dsmil_kunit_quarantine); i++)
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      dsmil_token_quarantined(dsmil_kunit_quarantine[i]),
+				      "token 0x%04x", dsmil_kunit_quarantine[i]);
+}
+
+static void dsmil_test_quarantine_neighbours(struct kunit *test)
+{
+	static const u16 clear[] = {
+		0x8008, 0x800c,		/* around 0x8009..0x800b */
+		0x8018, 0x801a,		/* around 0x8019 */
+		0x8028, 0x802a,		/* around 0x8029 */
+		0x8000, 0x8053,		/* first and last of the 84 devices */
+		0x0009, 0x0019, 0x0029,	/* same low bits, no base */
+		0x0000, 0xffff,
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(clear); i++)
+		KUNIT_EXPECT_FALSE_MSG(test, dsmil_token_quarantined(clear[i]),
+				       "token 0x%04x", clear[i]);
+}
+
+/* Exactly the five tokens, out of all 65536. */
+static void dsmil_test_quarantine_exhaustive(struct kunit *test)
+{
+	unsigned int token, i, found = 0;
+
+	for (token = 0; token <= U16_MAX; token++) {
+		bool listed = false;
+
+		for (i = 0; i < ARRAY_SIZE(dsmil_kunit_quarantine); i++)
+			listed |= dsmil_kunit_quarantine[i] == token;
+		if (dsmil_token_quarantined(token) != listed)
+			KUNIT_FAIL(test, "token 0x%04x: quarantined=%d, expected %d",
+				   token, !listed, listed);
+		found += listed;
+	}
+	KUNIT_EXPECT_EQ(test, found, ARRAY_SIZE(dsmil_kunit_quarantine));
+}
+
+/* ---- dsmil_parse_request() --------------------------------------------- */
+
+struct dsmil_kunit_request_case {
+	const char *buf;
+	size_t len;
+	int ret;
+	enum dsmil_request req;
+};
+
+static const struct dsmil_kunit_request_case dsmil_kunit_request_cases[] = {
+	{ IN("active"), 0, DSMIL_REQ_ACTIVE },
+	{ IN("active\n"), 0, DSMIL_REQ_ACTIVE },
+	{ IN("ready"), 0, DSMIL_REQ_READY },
+	{ IN("ready\n"), 0, DSMIL_REQ_READY },
+	{ IN("reset"), 0, DSMIL_REQ_RESET },
+	{ IN("reset\n"), 0, DSMIL_REQ_RESET },
+	{ IN(""), -EINVAL },
+	{ IN("\n"), -EINVAL },
+	{ IN(" active"), -EINVAL },
+	{ IN("active "), -EINVAL },
+	{ IN("\tactive"), -EINVAL },
+	{ IN("ACTIVE"), -EINVAL },
+	{ IN("Ready"), -EINVAL },
+	{ IN("activ"), -EINVAL },
+	{ IN("activee"), -EINVAL },
+	{ IN("active\n\n"), -EINVAL },
+	{ IN("active\r\n"), -EINVAL },
+	{ IN("\nactive"), -EINVAL },
+	{ IN("act\0ive"), -EINVAL },	/* the NUL is part of the write */
+	{ IN("active\0"), -EINVAL },
+	{ IN("\0active"), -EINVAL },
+	{ IN("absent"), -EINVAL },
+	{ IN("error"), -EINVAL },
+	{ IN("quarantined"), -EINVAL },
+	{ IN("mixed"), -EINVAL },
+	{ IN("unknown"), -EINVAL },
+	{ IN("1"), -EINVAL },
+};
+
+static void dsmil_kunit_request_desc(const struct dsmil_kunit_request_case *c,
+				     char *desc)
+{
+	dsmil_kunit_quote("", c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_request, dsmil_kunit_request_cases,
+		  dsmil_kunit_request_desc);
+
+static void dsmil_test_parse_request(struct kunit *test)
+{
+	const struct dsmil_kunit_request_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	enum dsmil_request req = DSMIL_REQ_COUNT;
+
+	KUNIT_EXPECT_EQ(test, dsmil_parse_request(buf, c->len, &req), c->ret);
+	/* On failure the result is left alone. */
+	KUNIT_EXPECT_EQ(test, req, c->ret ? DSMIL_REQ_COUNT : c->req);
+}
+
+/* ---- dsmil_parse_u32() ------------------------------------------------- */
+
+struct dsmil_kunit_u32_case {
+	const char *buf;
+	size_t len;
+	int ret;
+	u32 val;
+};
+
+#define U32_SENTINEL	0x5a5a5a5aU
+
+static const struct dsmil_kunit_u32_case dsmil_kunit_u32_cases[] = {
+	{ IN("0"), 0, 0 },
+	{ IN("1"), 0, 1 },
+	{ IN("42"), 0, 42 },
+	{ IN("00"), 0, 0 },
+	{ IN("010"), 0, 10 },		/* a leading zero is not octal */
+	{ IN("0x10"), 0, 16 },
+	{ IN("0X10"), 0, 16 },
+	{ IN("0x0"), 0, 0 },
+	{ IN("0xDeadBeef"), 0, 0xdeadbeef },
+	{ IN("0xffffffff"), 0, U32_MAX },
+	{ IN("0XFFFFFFFF"), 0, U32_MAX },
+	{ IN("0x00000000ffffffff"), 0, U32_MAX },
+	{ IN("4294967295"), 0, U32_MAX },
+	{ IN("1\n"), 0, 1 },
+	{ IN("0x1f\n"), 0, 31 },
+	{ IN("4294967296"), -ERANGE },
+	{ IN("0x100000000"), -ERANGE },
+	{ IN("18446744073709551615"), -ERANGE },	/* U64_MAX */
+	{ IN("18446744073709551616"), -ERANGE },	/* U64_MAX + 1 */
+	{ IN("0x10000000000000000"), -ERANGE },
+	{ IN("-1"), -EINVAL },
+	{ IN("-0"), -EINVAL },
+	{ IN(""), -EINVAL },
+	{ IN("\n"), -EINVAL },
+	{ IN("0x"), -EINVAL },
+	{ IN("0X"), -EINVAL },
+	{ IN("0x\n"), -EINVAL },
+	{ IN(" 1"), -EINVAL },
+	{ IN("1 "), -EINVAL },
+	{ IN("1\n\n"), -EINVAL },
+	{ IN("\n1"), -EINVAL },
+	{ IN("0x0x1"), -EINVAL },
+	{ IN("0xg"), -EINVAL },
+	{ IN("x1"), -EINVAL },
+	{ IN("1a"), -EINVAL },
+	{ IN("1.0"), -EINVAL },
+	{ IN("0b1"), -EINVAL },
+	{ IN("one"), -EINVAL },
+	{ IN("1\0"), -EINVAL },
+	{ IN("1\0" "2"), -EINVAL },
+	{ IN("\0" "1"), -EINVAL },
+};
+
+static void dsmil_kunit_u32_desc(const struct dsmil_kunit_u32_case *c,
+				 char *desc)
+{
+	dsmil_kunit_quote("", c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_u32, dsmil_kunit_u32_cases, dsmil_kunit_u32_desc);
+
+static void dsmil_test_parse_u32(struct kunit *test)
+{
+	const struct dsmil_kunit_u32_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	u32 val = U32_SENTINEL;
+
+	KUNIT_EXPECT_EQ(test, dsmil_parse_u32(buf, c->len, &val), c->ret);
+	KUNIT_EXPECT_EQ(test, val, c->ret ? U32_SENTINEL : c->val);
+}
+
+/* ---- dsmil_parse_group_list() ------------------------------------------ */
+
+struct dsmil_kunit_groups_case {
+	const char *buf;
+	size_t len;
+	unsigned int groups;
+	int ret;
+	unsigned long mask;
+};
+
+#define MASK_SENTINEL	0xa5UL
+
+static const struct dsmil_kunit_groups_case dsmil_kunit_groups_cases[] = {
+	{ IN(""), DSMIL_GROUPS, 0, 0 },
+	{ IN("\n"), DSMIL_GROUPS, 0, 0 },
+	{ IN("0"), DSMIL_GROUPS, 0, BIT(0) },
+	{ IN("0,1"), DSMIL_GROUPS, 0, BIT(0) | BIT(1) },
+	{ IN("1,0"), DSMIL_GROUPS, 0, BIT(0) | BIT(1) },
+	{ IN("6"), DSMIL_GROUPS, 0, BIT(6) },
+	{ IN("00"), DSMIL_GROUPS, 0, BIT(0) },
+	{ IN("0,1,2,3,4,5,6"), DSMIL_GROUPS, 0, GENMASK(6, 0) },
+	{ IN("1\n"), DSMIL_GROUPS, 0, BIT(1) },
+	{ IN("2,5\n"), DSMIL_GROUPS, 0, BIT(2) | BIT(5) },
+	{ IN("7"), DSMIL_GROUPS, -ERANGE },
+	{ IN("0,7"), DSMIL_GROUPS, -ERANGE },
+	{ IN("010"), DSMIL_GROUPS, -ERANGE },	/* decimal ten */
+	{ IN("4294967295"), DSMIL_GROUPS, -ERANGE },
+	{ IN("4294967296"), DSMIL_GROUPS, -ERANGE },
+	{ IN("0,,1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("0,"), DSMIL_GROUPS, -EINVAL },
+	{ IN("0,\n"), DSMIL_GROUPS, -EINVAL },
+	{ IN(",0"), DSMIL_GROUPS, -EINVAL },
+	{ IN(","), DSMIL_GROUPS, -EINVAL },
+	{ IN("0,0"), DSMIL_GROUPS, -EINVAL },	/* duplicate */
+	{ IN("1,2,1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("x"), DSMIL_GROUPS, -EINVAL },
+	{ IN("0x1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("-1"), DSMIL_GROUPS, -EINVAL },
+	{ IN(" 1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("1 "), DSMIL_GROUPS, -EINVAL },
+	{ IN("0, 1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("0;1"), DSMIL_GROUPS, -EINVAL },
+	{ IN("1\n\n"), DSMIL_GROUPS, -EINVAL },
+	{ IN("1\n2"), DSMIL_GROUPS, -EINVAL },
+	{ IN("\n1"), DSMIL_GROUPS, -EINVAL },
+	/* other group counts */
+	{ IN(""), 0, 0, 0 },
+	{ IN("0"), 0, -ERANGE },
+	{ IN("0"), 1, 0, BIT(0) },
+	{ IN("1"), 1, -ERANGE },
+	{ IN("15"), DSMIL_MAX_GROUPS, 0, BIT(15) },
+	{ IN("16"), DSMIL_MAX_GROUPS, -ERANGE },
+	{ IN("63"), BITS_PER_LONG, 0, BIT(BITS_PER_LONG - 1) },
+	{ IN("0"), BITS_PER_LONG + 1, -EINVAL },	/* mask cannot hold it */
+	{ IN(""), BITS_PER_LONG + 1, -EINVAL },
+};
+
+static void dsmil_kunit_groups_desc(const struct dsmil_kunit_groups_case *c,
+				    char *desc)
+{
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "%u groups ", c->groups);
+	dsmil_kunit_quote(prefix, c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_groups, dsmil_kunit_groups_cases,
+		  dsmil_kunit_groups_desc);
+
+static void dsmil_test_parse_group_list(struct kunit *test)
+{
+	const struct dsmil_kunit_groups_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	unsigned long mask = MASK_SENTINEL;
+
+	KUNIT_EXPECT_EQ(test, dsmil_parse_group_list(buf, c->groups, &mask),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, mask, c->ret ? MASK_SENTINEL : c->mask);
+}
+
+/* ---- dsmil_parse_fault() ----------------------------------------------- */
+
+struct dsmil_kunit_fault_case {
+	const char *buf;
+	size_t len;
+	int ret;
+	enum dsmil_fault kind;
+	unsigned int calls;
+};
+
+#define FAULT_SENTINEL	((enum dsmil_fault)7)
+#define CALLS_SENTINEL	0x5a5aU
+
+static const struct dsmil_kunit_fault_case dsmil_kunit_fault_cases[] = {
+	{ IN("none"), 0, DSMIL_FAULT_NONE, 0 },
+	{ IN("none\n"), 0, DSMIL_FAULT_NONE, 0 },
+	{ IN("timeout 3"), 0, DSMIL_FAULT_TIMEOUT, 3 },
+	{ IN("timeout 1\n"), 0, DSMIL_FAULT_TIMEOUT, 1 },
+	{ IN("eio 1"), 0, DSMIL_FAULT_EIO, 1 },
+	{ IN("eio 1\n"), 0, DSMIL_FAULT_EIO, 1 },
+	{ IN("eio 01"), 0, DSMIL_FAULT_EIO, 1 },	/* decimal */
+	{ IN("eio 4294967295"), 0, DSMIL_FAULT_EIO, U32_MAX },
+	{ IN("eio 4294967296"), -ERANGE },
+	{ IN("eio 0"), -EINVAL },
+	{ IN("timeout 0\n"), -EINVAL },
+	{ IN("eio"), -EINVAL },
+	{ IN("eio\n"), -EINVAL },
+	{ IN("eio "), -EINVAL },
+	{ IN("eio x"), -EINVAL },
+	{ IN("eio 1x"), -EINVAL },
+	{ IN("eio 0x10"), -EINVAL },
+	{ IN("eio +1"), -EINVAL },
+	{ IN("eio  1"), -EINVAL },
+	{ IN("eio 1 "), -EINVAL },
+	{ IN("eio 1\n\n"), -EINVAL },
+	{ IN("eio1"), -EINVAL },
+	{ IN("EIO 1"), -EINVAL },
+	{ IN(" eio 1"), -EINVAL },
+	{ IN("timeout -1"), -EINVAL },
+	{ IN("timeout"), -EINVAL },
+	{ IN("bogus 1"), -EINVAL },
+	{ IN("none 1"), -EINVAL },
+	{ IN("none "), -EINVAL },
+	{ IN("None"), -EINVAL },
+	{ IN(""), -EINVAL },
+	{ IN("\n"), -EINVAL },
+	{ IN("eio 1\0"), -EINVAL },
+	{ IN("eio \0" "1"), -EINVAL },
+	{ IN("none\0"), -EINVAL },
+	{ IN("no\0ne"), -EINVAL },
+};
+
+static void dsmil_kunit_fault_desc(const struct dsmil_kunit_fault_case *c,
+				   char *desc)
+{
+	dsmil_kunit_quote("", c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_fault, dsmil_kunit_fault_cases,
+		  dsmil_kunit_fault_desc);
+
+static void dsmil_test_parse_fault(struct kunit *test)
+{
+	const struct dsmil_kunit_fault_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	enum dsmil_fault kind = FAULT_SENTINEL;
+	unsigned int calls = CALLS_SENTINEL;
+
+	KUNIT_EXPECT_EQ(test, dsmil_parse_fault(buf, c->len, &kind, &calls),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, kind, c->ret ? FAULT_SENTINEL : c->kind);
+	KUNIT_EXPECT_EQ(test, calls, c->ret ? CALLS_SENTINEL : c->calls);
+}
+
+/* ---- dsmil_parse_millideg() ------------------------------------------- */
+
+struct dsmil_kunit_millideg_case {
+	const char *buf;
+	size_t len;
+	int min, max;
+	int ret;
+	int val;
+};
+
+#define MILLIDEG_SENTINEL	-424242
+
+/* The bounds the thermal files use: threshold, hysteresis, a full int. */
+#define THRESH	DSMIL_THERMAL_MIN_THRESHOLD, DSMIL_THERMAL_MAX_THRESHOLD
+#define HYST	0, DSMIL_THERMAL_MAX_HYSTERESIS
+#define ANY	INT_MIN, INT_MAX
+
+static const struct dsmil_kunit_millideg_case dsmil_kunit_millideg_cases[] = {
+	{ IN("20000"), THRESH, 0, 20000 },
+	{ IN("150000"), THRESH, 0, 150000 },
+	{ IN("85000\n"), THRESH, 0, 85000 },
+	{ IN("+85000"), THRESH, 0, 85000 },	/* "optionally signed" */
+	{ IN("085000"), THRESH, 0, 85000 },	/* decimal, not octal */
+	{ IN("19999"), THRESH, -ERANGE },
+	{ IN("150001"), THRESH, -ERANGE },
+	{ IN("-85000"), THRESH, -ERANGE },
+	{ IN("0"), HYST, 0, 0 },
+	{ IN("50000"), HYST, 0, 50000 },
+	{ IN("50001"), HYST, -ERANGE },
+	{ IN("-1"), HYST, -ERANGE },
+	{ IN("-40000"), ANY, 0, -40000 },
+	{ IN("2147483647"), ANY, 0, INT_MAX },
+	{ IN("-2147483648"), ANY, 0, INT_MIN },
+	{ IN("2147483648"), ANY, -ERANGE },
+	{ IN("-2147483649"), ANY, -ERANGE },
+	{ IN("0x10"), ANY, -EINVAL },
+	{ IN("85.5"), ANY, -EINVAL },
+	{ IN("85C"), ANY, -EINVAL },
+	{ IN(""), ANY, -EINVAL },
+	{ IN("\n"), ANY, -EINVAL },
+	{ IN("-"), ANY, -EINVAL },
+	{ IN(" 1"), ANY, -EINVAL },
+	{ IN("1 "), ANY, -EINVAL },
+	{ IN("1\n\n"), ANY, -EINVAL },
+	{ IN("1\0"), ANY, -EINVAL },
+	{ IN("1\0" "2"), ANY, -EINVAL },
+};
+
+static void dsmil_kunit_millideg_desc(const struct dsmil_kunit_millideg_case *c,
+				      char *desc)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "[%d,%d] ", c->min, c->max);
+	dsmil_kunit_quote(prefix, c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_millideg, dsmil_kunit_millideg_cases,
+		  dsmil_kunit_millideg_desc);
+
+static void dsmil_test_parse_millideg(struct kunit *test)
+{
+	const struct dsmil_kunit_millideg_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	int val = MILLIDEG_SENTINEL;
+
+	KUNIT_EXPECT_EQ(test, dsmil_parse_millideg(buf, c->len, c->min, c->max,
+						   &val), c->ret);
+	KUNIT_EXPECT_EQ(test, val, c->ret ? MILLIDEG_SENTINEL : c->val);
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+static void dsmil_test_names(struct kunit *test)
+{
+	enum dsmil_request req;
+	unsigned int r;
+
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_ABSENT), "absent");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_READY), "ready");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_ACTIVE), "active");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_ERROR), "error");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_QUARANTINED),
+			   "quarantined");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_EMERGENCY),
+			   "emergency");
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_COUNT), "unknown");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_READY), "ready");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_ACTIVE), "active");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_MIXED), "mixed");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_MIXED + 1),
+			   "unknown");
+
+	/* Only thermal and emergency changes name an event in the uevent. */
+	KUNIT_EXPECT_NULL(test, dsmil_reason_event(DSMIL_REASON_REQUEST));
+	KUNIT_EXPECT_NULL(test, dsmil_reason_event(DSMIL_REASON_FW_ERROR));
+	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_THERMAL_TRIP),
+			   "thermal_trip");
+	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_THERMAL_CLEAR),
+			   "thermal_clear");
+	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_EMERGENCY_STOP),
+			   "emergency_stop");
+	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_EMERGENCY_CLEAR),
+			   "emergency_clear");
+	KUNIT_EXPECT_NULL(test,
+			  dsmil_reason_event(DSMIL_REASON_EMERGENCY_CLEAR + 1));
+
+	/* A state a request leads to reads back as that request's word. */
+	for (r = 0; r < DSMIL_REQ_COUNT; r++) {
+		const char *w = dsmil_kunit_req_names[r];
+
+		KUNIT_ASSERT_EQ(test, dsmil_parse_request(w, strlen(w), &req), 0);
+		KUNIT_EXPECT_EQ(test, req, r);
+	}
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_ACTIVE),
+			   dsmil_kunit_req_names[DSMIL_REQ_ACTIVE]);
+	KUNIT_EXPECT_STREQ(test, dsmil_state_name(DSMIL_STATE_READY),
+			   dsmil_kunit_req_names[DSMIL_REQ_READY]);
+}
+
+static struct kunit_case dsmil_test_cases[] = {
+	KUNIT_CASE(dsmil_test_transition_table_complete),
+	KUNIT_CASE_PARAM(dsmil_test_transition, dsmil_kunit_transition_gen_params),
+	KUNIT_CASE(dsmil_test_transition_out_of_range),
+	KUNIT_CASE(dsmil_test_quarantine_listed),
+	KUNIT_CASE(dsmil_test_quarantine_neighbours),
+	KUNIT_CASE(dsmil_test_quarantine_exhaustive),
+	KUNIT_CASE_PARAM(dsmil_test_parse_request, dsmil_kunit_request_gen_params),
+	KUNIT_CASE_PARAM(dsmil_test_parse_u32, dsmil_kunit_u32_gen_params),
+	KUNIT_CASE_PARAM(dsmil_test_parse_group_list, dsmil_kunit_groups_gen_params),
+	KUNIT_CASE_PARAM(dsmil_test_parse_fault, dsmil_kunit_fault_gen_params),
+	KUNIT_CASE_PARAM(dsmil_test_parse_millideg, dsmil_kunit_millideg_gen_params),
+	KUNIT_CASE(dsmil_test_names),
+	{}
+};
+
+static struct kunit_suite dsmil_test_suite = {
+	.name = "dsmil",
+	.test_cases = dsmil_test_cases,
+};
+kunit_test_suite(dsmil_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the dsmil driver's state machine, quarantine list and parsers");
+MODULE_LICENSE("GPL");

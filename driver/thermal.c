@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - thermal safety: limits, the monitor and the emergency stop.
+ *
+ * Each device trips when its group's temperature reaches its limit; every
+ * device of the instance trips when any group reaches the platform
+ * threshold.  A tripped device is stopped at once (deactivated in
+ * firmware, state "emergency") and only returns to "ready", never to
+ * "active", once the temperature has fallen by the hysteresis.  A manual
+ * emergency stop does the same for the whole instance.
+ *
+ * Stopping is done in two passes: first every affected device is stopped,
+ * then userspace is told.  The stop latency counts the first pass only.
+ */
+#include <linux/bitmap.h>
+#include <linux/hwmon.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/workqueue.h>
+
+#include "dsmil.h"
+#include "trace.h"
+
+#define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_GROUPS)
+
+/* Devices changed by one evaluation, announced after the stop. */
+struct dsmil_thermal_changes {
+	DECLARE_BITMAP(tripped, DSMIL_MAX_DEVICES);
+	DECLARE_BITMAP(cleared, DSMIL_MAX_DEVICES);
+	DECLARE_BITMAP(groups_tripped, DSMIL_MAX_GROUPS);
+};
+
+static bool dsmil_thermal_applies(const struct dsmil_device *d)
+{
+	return d->state != DSMIL_STATE_ABSENT &&
+	       d->state != DSMIL_STATE_QUARANTINED;
+}
+
+/* Stop one device: firmware off first, then the state. */
+static bool dsmil_thermal_stop_device(struct dsmil_device *d,
+				      enum dsmil_reason reason)
+{
+	if (d->state == DSMIL_STATE_EMERGENCY)
+		return false;
+	if (d->state == DSMIL_STATE_ACTIVE &&
+	    dsmil_fw_action(d, DSMIL_ACT_DEACTIVATE))
+		dev_err_ratelimited(&d->dev,
+				    "firmware did not confirm the stop\n");
+	return dsmil_device_change_state(d, DSMIL_STATE_EMERGENCY, reason);
+}
+
+static void dsmil_thermal_account_stop(struct dsmil_instance *inst,
+				       ktime_t detected)
+{
+	struct dsmil_thermal_stats *st = &inst->thermal.stats;
+	u64 ns = ktime_to_ns(ktime_sub(ktime_get(), detected));
+
+	WRITE_ONCE(st->last_stop_latency_ns, ns);
+	if (ns > st->max_stop_latency_ns)
+		WRITE_ONCE(st->max_stop_latency_ns, ns);
+}
+
+static void dsmil_thermal_platform_event(struct dsmil_instance *inst,
+					 const char *event, int millideg)
+{
+	char ev[32], temp[24];
+	char *envp[] = { ev, temp, NULL };
+
+	snprintf(ev, sizeof(ev), "DSMIL_EVENT=%s", event);
+	snprintf(temp, sizeof(temp), "DSMIL_TEMP=%d", millideg);
+	if (millideg == INT_MIN)
+		envp[1] = NULL;
+	kobject_uevent_env(&inst->dev->kobj, KOBJ_CHANGE, envp);
+}
+
+/* Second pass: uevents, poll() wake-ups and hwmon alarms. */
+static void dsmil_thermal_announce(struct dsmil_instance *inst,
+				   struct dsmil_thermal_changes *c,
+				   enum dsmil_reason trip,
+				   enum dsmil_reason clear)
+{
+	unsigned int i;
+
+	for_each_set_bit(i, c->tripped, inst->device_count) {
+		struct dsmil_device *d = inst->devices[i];
+
+		dsmil_device_notify(d, trip, d->group->temperature);
+	}
+	for_each_set_bit(i, c->cleared, inst->device_count) {
+		struct dsmil_device *d = inst->devices[i];
+
+		dsmil_device_notify(d, clear, d->group->temperature);
+	}
+	for (i = 0; i < inst->cfg.groups; i++) {
+		dsmil_group_notify_state(inst->groups[i]);
+		dsmil_hwmon_update_alarms(inst->groups[i]);
+	}
+}
+
+int dsmil_thermal_group_limit(struct dsmil_group *g)
+{
+	unsigned int i;
+	int limit = INT_MAX;
+
+	for (i = 0; i < g->inst->cfg.devices_per_group; i++)
+		limit = min(limit, g->members[i]->thermal_limit);
+	return limit;
+}
+
+static void dsmil_thermal_read_temps(struct dsmil_instance *inst)
+{
+	unsigned int i;
+	int t;
+
+	for (i = 0; i < inst->cfg.groups; i++)
+		if (!dsmil_fw_temperature(inst, i, &t))
+			inst->groups[i]->temperature = t;
+}
+
+static int dsmil_thermal_hottest(struct dsmil_instance *inst)
+{
+	unsigned int i;
+	int t = INT_MIN;
+
+	for (i = 0; i < inst->cfg.groups; i++)
+		t = max(t, inst->groups[i]->temperature);
+	return t;
+}
+
+/* With hysteresis: a tripped device needs to cool below limit - hyst. */
+static bool dsmil_thermal_device_hot(struct dsmil_device *d)
+{
+	int temp = d->group->temperature;
+	int hyst = d->inst->thermal.hysteresis;
+
+	if (d->inst->thermal.platform_tripped)
+		return true;
+	if (d->thermal_tripped)
+		return temp > d->thermal_limit - hyst;
+	return temp >= d->thermal_limit;
+}
+
+/* Platform threshold crossing; returns the event to announce, or NULL. */
+static const char *dsmil_thermal_check_platform(struct dsmil_instance *inst,
+						int hottest)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+
+	if (!th->platform_tripped && hottest >= th->threshold) {
+		th->platform_tripped = true;
+		return "thermal_trip";
+	}
+	if (th->platform_tripped && hottest <= th->threshold - th->hysteresis) {
+		th->platform_tripped = false;
+		return "thermal_clear";
+	}
+	return NULL;
+}
+
+/* First pass over the devices; returns true if any device was stopped. */
+static bool dsmil_thermal_apply(struct dsmil_instance *inst,
+				struct dsmil_thermal_changes *c)
+{
+	bool stopped = false;
+	unsigned int i;
+
+	for (i = 0; i < inst->device_count; i++) {
+		struct dsmil_device *d = inst->devices[i];
+		bool hot;
+
+		if (!dsmil_thermal_applies(d))
+			continue;
+		hot = dsmil_thermal_device_hot(d);
+		if (hot && !d->thermal_tripped) {
+			d->thermal_tripped = true;
+			__set_bit(d->group->index, c->groups_tripped);
+			if (dsmil_thermal_stop_device(d,
+						      DSMIL_REASON_THERMAL_TRIP)) {
+				__set_bit(i, c->tripped);
+				stopped = true;
+			}
+		} else if (!hot && d->thermal_tripped) {
+			d->thermal_tripped = false;
+			if (!inst->thermal.manual_stop &&
+			    d->state == DSMIL_STATE_EMERGENCY &&
+			    dsmil_device_change_state(d, DSMIL_STATE_READY,
+						      DSMIL_REASON_THERMAL_CLEAR))
+				__set_bit(i, c->cleared);
+		}
+	}
+	return stopped;
+}
+
+static void dsmil_thermal_trace_trips(struct dsmil_instance *inst,
+				      struct dsmil_thermal_changes *c)
+{
+	unsigned int g;
+
+	for_each_set_bit(g, c->groups_tripped, inst->cfg.groups) {
+		struct dsmil_group *grp = inst->groups[g];
+		int limit = inst->thermal.platform_tripped ?
+			    inst->thermal.threshold :
+			    dsmil_thermal_group_limit(grp);
+
+		trace_dsmil_thermal_trip(inst, g, grp->temperature, limit);
+	}
+}
+
+/**
+ * dsmil_thermal_evaluate() - read the temperatures and act on them
+ * @inst: a live instance, with inst->lock held
+ */
+void dsmil_thermal_evaluate(struct dsmil_instance *inst)
+{
+	struct dsmil_thermal_changes c = { };
+	const char *platform_event;
+	ktime_t detected;
+	int hottest;
+
+	lockdep_assert_held(&inst->lock);
+	dsmil_thermal_read_temps(inst);
+	detected = ktime_get();
+	hottest = dsmil_thermal_hottest(inst);
+	platform_event = dsmil_thermal_check_platform(inst, hottest);
+
+	if (dsmil_thermal_apply(inst, &c))
+		dsmil_thermal_account_stop(inst, detected);
+	if (!bitmap_empty(c.groups_tripped, DSMIL_MAX_GROUPS))
+		WRITE_ONCE(inst->thermal.stats.trips,
+			   inst->thermal.stats.trips + 1);
+
+	dsmil_thermal_trace_trips(inst, &c);
+	dsmil_thermal_announce(inst, &c, DSMIL_REASON_THERMAL_TRIP,
+			       DSMIL_REASON_THERMAL_CLEAR);
+	if (platform_event)
+		dsmil_thermal_platform_event(inst, platform_event, hottest);
+}
+
+/**
+ * dsmil_thermal_notify() - the firmware reports a temperature change
+ * @inst: the instance
+ *
+ * Evaluates at once instead of waiting for the next poll.
+ */
+void dsmil_thermal_notify(struct dsmil_instance *inst)
+{
+	if (dsmil_lock_live(inst))
+		return;
+	dsmil_thermal_evaluate(inst);
+	mutex_unlock(&inst->lock);
+}
+
+/**
+ * dsmil_thermal_set_manual_stop() - set or clear the manual emergency stop
+ * @inst: a live instance, with inst->lock held
+ * @on: stop (true) or clear (false)
+ */
+void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	struct dsmil_thermal_changes c = { };
+	ktime_t detected = ktime_get();
+	unsigned int i;
+
+	lockdep_assert_held(&inst->lock);
+	if (th->manual_stop == on)
+		return;
+	th->manual_stop = on;
+
+	for (i = 0; i < inst->device_count; i++) {
+		struct dsmil_device *d = inst->devices[i];
+
+		if (!dsmil_thermal_applies(d))
+			continue;
+		if (on && dsmil_thermal_stop_device(d,
+						    DSMIL_REASON_EMERGENCY_STOP))
+			__set_bit(i, c.tripped);
+		if (!on && d->state == DSMIL_STATE_EMERGENCY &&
+		    !d->thermal_tripped &&
+		    dsmil_device_change_state(d, DSMIL_STATE_READY,
+					      DSMIL_REASON_EMERGENCY_CLEAR))
+			__set_bit(i, c.cleared);
+	}
+	if (on) {
+		dsmil_thermal_account_stop(inst, detected);
+		WRITE_ONCE(th->stats.emergency_stops,
+			   th->stats.emergency_stops + 1);
+	}
+	dsmil_thermal_announce(inst, &c, DSMIL_REASON_EMERGENCY_STOP,
+			       DSMIL_REASON_EMERGENCY_CLEAR);
+	sysfs_notify(&inst->dev->kobj, NULL, "emergency_stop");
+	dsmil_thermal_platform_event(inst, on ? "emergency_stop" :
+					       "emergency_clear", INT_MIN);
+}
+
+/**
+ * dsmil_thermal_set_limit() - set the limit of one device or a group
+ * @inst: a live instance, with inst->lock held
+ * @g: the group whose members all get @limit, or NULL
+ * @d: the device, when @g is NULL
+ * @limit: millidegrees Celsius
+ *
+ * Return: 0, or -ERANGE above the platform threshold.
+ */
+int dsmil_thermal_set_limit(struct dsmil_instance *inst,
+			    struct dsmil_group *g, struct dsmil_device *d,
+			    int limit)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&inst->lock);
+	if (limit > inst->thermal.threshold)
+		return -ERANGE;
+	if (g) {
+		for (i = 0; i < inst->cfg.devices_per_group; i++)
+			WRITE_ONCE(g->members[i]->thermal_limit, limit);
+	} else {
+		WRITE_ONCE(d->thermal_limit, limit);
+	}
+	dsmil_thermal_evaluate(inst);
+	return 0;
+}
+
+/* Lowering the threshold pulls every device limit down with it. */
+void dsmil_thermal_set_threshold(struct dsmil_instance *inst, int threshold)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&inst->lock);
+	inst->thermal.threshold = threshold;
+	for (i = 0; i < inst->device_count; i++) {
+		struct dsmil_device *d = inst->devices[i];
+
+		if (d->thermal_limit > threshold)
+			WRITE_ONCE(d->thermal_limit, threshold);
+	}
+	dsmil_thermal_evaluate(inst);
+}
+
+/* Poll fast while anything is tripped or within the band of a limit. */
+static unsigned long dsmil_thermal_next_poll(struct dsmil_instance *inst)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	unsigned int i;
+
+	if (th->platform_tripped ||
+	    dsmil_thermal_hottest(inst) >= th->threshold - th->hysteresis)
+		return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	for (i = 0; i < inst->cfg.groups; i++) {
+		struct dsmil_group *g = inst->groups[i];
+
+		if (g->temperature >= dsmil_thermal_group_limit(g) - th->hysteresis)
+			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	}
+	for (i = 0; i < inst->device_count; i++)
+		if (inst->devices[i]->thermal_tripped)
+			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	return msecs_to_jiffies(inst->cfg.thermal_poll_ms);
+}
+
+static void dsmil_thermal_work(struct work_struct *work)
+{
+	struct dsmil_instance *inst = container_of(to_delayed_work(work),
+						   struct dsmil_instance,
+						   thermal.work);
+
+	/* Not live: teardown has begun and cancels the work; don't requeue. */
+	if (dsmil_lock_live(inst))
+		return;
+	dsmil_thermal_evaluate(inst);
+	queue_delayed_work(system_wq, &inst->thermal.work,
+			   dsmil_thermal_next_poll(inst));
+	mutex_unlock(&inst->lock);
+}
+
+void dsmil_thermal_init(struct dsmil_instance *inst)
+{
+	inst->thermal.threshold = inst->cfg.thermal_threshold;
+	inst->thermal.hysteresis = DSMIL_THERMAL_DEFAULT_HYSTERESIS;
+	INIT_DELAYED_WORK(&inst->thermal.work, dsmil_thermal_work);
+}
+
+/* Called with inst->lock held, once the instance is live. */
+void dsmil_thermal_start(struct dsmil_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	dsmil_thermal_evaluate(inst);
+	queue_delayed_work(system_wq, &inst->thermal.work,
+			   dsmil_thermal_next_poll(inst));
+}
+
+/* Called after the instance stopped being live, without inst->lock. */
+void dsmil_thermal_stop(struct dsmil_instance *inst)
+{
+	cancel_delayed_work_sync(&inst->thermal.work);
+}
+
+/* sysfs entry points: parse, then act on a live instance. */
+
+int dsmil_thermal_store_limit(struct dsmil_instance *inst,
+			      struct dsmil_group *g, struct dsmil_device *d,
+			      const char *buf, size_t count)
+{
+	int limit, ret;
+
+	ret = dsmil_parse_millideg(buf, count, 0, INT_MAX, &limit);
+	if (ret)
+		return ret;
+	ret = dsmil_lock_live(inst);
+	if (ret)
+		return ret;
+	ret = dsmil_thermal_set_limit(inst, g, d, limit);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+int dsmil_thermal_store_threshold(struct dsmil_instance *inst,
+				  const char *buf, size_t count)
+{
+	int threshold, ret;
+
+	ret = dsmil_parse_millideg(buf, count, DSMIL_THERMAL_MIN_THRESHOLD,
+				   DSMIL_THERMAL_MAX_THRESHOLD, &threshold);
+	if (ret)
+		return ret;
+	ret = dsmil_lock_live(inst);
+	if (ret)
+		return ret;
+	dsmil_thermal_set_threshold(inst, threshold);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+int dsmil_thermal_store_hysteresis(struct dsmil_instance *inst,
+				   const char *buf, size_t count)
+{
+	int hyst, ret;
+
+	ret = dsmil_parse_millideg(buf, count, 0, DSMIL_THERMAL_MAX_HYSTERESIS,
+				   &hyst);
+	if (ret)
+		return ret;
+	ret = dsmil_lock_live(inst);
+	if (ret)
+		return ret;
+	inst->thermal.hysteresis = hyst;
+	dsmil_thermal_evaluate(inst);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
+				  const char *buf, size_t count)
+{
+	u32 on;
+	int ret;
+
+	ret = dsmil_parse_u32(buf, count, &on);
+	if (ret)
+		return ret;
+	if (on > 1)
+		return -EINVAL;
+	ret = dsmil_lock_live(inst);
+	if (ret)
+		return ret;
+	dsmil_thermal_set_manual_stop(inst, on);
+	mutex_unlock(&inst->lock);
+	return 0;
+}
+
+int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit)
+{
+	int ret = dsmil_lock_live(g->inst);
+
+	if (ret)
+		return ret;
+	*limit = dsmil_thermal_group_limit(g);
+	mutex_unlock(&g->inst->lock);
+	return 0;
+}
+
+/* A live reading from the firmware, also kept for the monitor. */
+int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg)
+{
+	int ret = dsmil_lock_live(g->inst);
+
+	if (ret)
+		return ret;
+	ret = dsmil_fw_temperature(g->inst, g->index, millideg);
+	if (!ret)
+		g->temperature = *millideg;
+	mutex_unlock(&g->inst->lock);
+	return ret;
+}
