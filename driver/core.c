@@ -170,13 +170,13 @@ static ssize_t field##_show(struct device *dev,				\
 }									\
 static DEVICE_ATTR_RO(field)
 
-DSMIL_THERMAL_STAT_ATTR(trips, "%lu");
+DSMIL_THERMAL_STAT_ATTR(thermal_trips, "%lu");
 DSMIL_THERMAL_STAT_ATTR(emergency_stops, "%lu");
 DSMIL_THERMAL_STAT_ATTR(last_stop_latency_ns, "%llu");
 DSMIL_THERMAL_STAT_ATTR(max_stop_latency_ns, "%llu");
 
 static struct attribute *dsmil_platform_stats_attrs[] = {
-	&dev_attr_trips.attr,
+	&dev_attr_thermal_trips.attr,
 	&dev_attr_emergency_stops.attr,
 	&dev_attr_last_stop_latency_ns.attr,
 	&dev_attr_max_stop_latency_ns.attr,

@@ -173,7 +173,7 @@ struct dsmil_group {
 
 /* Platform thermal counters; written under inst->lock. */
 struct dsmil_thermal_stats {
-	unsigned long trips;
+	unsigned long thermal_trips;
 	unsigned long emergency_stops;
 	u64 last_stop_latency_ns;
 	u64 max_stop_latency_ns;

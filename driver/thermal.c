@@ -226,8 +226,8 @@ void dsmil_thermal_evaluate(struct dsmil_instance *inst)
 	if (dsmil_thermal_apply(inst, &c))
 		dsmil_thermal_account_stop(inst, detected);
 	if (!bitmap_empty(c.groups_tripped, DSMIL_MAX_GROUPS))
-		WRITE_ONCE(inst->thermal.stats.trips,
-			   inst->thermal.stats.trips + 1);
+		WRITE_ONCE(inst->thermal.stats.thermal_trips,
+			   inst->thermal.stats.thermal_trips + 1);
 
 	dsmil_thermal_trace_trips(inst, &c);
 	dsmil_thermal_announce(inst, &c, DSMIL_REASON_THERMAL_TRIP,
