@@ -326,6 +326,7 @@ static const char *dsmil_detect_backend(void)
 static int dsmil_load_config(struct dsmil_config *cfg)
 {
 	const char *name = backend;
+	unsigned long mask;
 	int ret;
 
 	if (thermal_threshold < DSMIL_THERMAL_MIN_THRESHOLD / 1000 ||
@@ -347,8 +348,7 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 		       DSMIL_SMI_TIMEOUT_MIN, DSMIL_SMI_TIMEOUT_MAX);
 		return -EINVAL;
 	}
-	ret = dsmil_parse_group_list(activate, DSMIL_GROUPS,
-				     &cfg->activate_mask);
+	ret = dsmil_parse_group_list(activate, DSMIL_GROUPS, &mask);
 	if (ret) {
 		pr_err("activate=%s: expected a comma-separated list of groups 0..%d\n",
 		       activate, DSMIL_GROUPS - 1);
@@ -364,32 +364,50 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 		pr_info("no DSMIL platform found, no instance created\n");
 		return -ENODEV;
 	}
+	dsmil_config_defaults(cfg);
 	strscpy(cfg->backend, name, sizeof(cfg->backend));
+	cfg->activate_mask = mask;
+	return 0;
+}
+
+/**
+ * dsmil_config_defaults() - an instance description from the parameters
+ * @cfg: filled in; the backend is left empty
+ */
+void dsmil_config_defaults(struct dsmil_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->groups = DSMIL_GROUPS;
 	cfg->devices_per_group = DSMIL_DEVICES_PER_GROUP;
 	cfg->token_base = DSMIL_TOKEN_BASE;
 	cfg->smi_timeout_ms = smi_timeout_ms;
 	cfg->thermal_threshold = thermal_threshold * 1000;
 	cfg->thermal_poll_ms = thermal_poll_ms;
-	return 0;
 }
 
-/* The instance described by the module parameters, "dsmil.0". */
-static int dsmil_create_load_instance(const struct dsmil_config *cfg)
+/**
+ * dsmil_instance_register() - create platform device dsmil.@id
+ * @cfg: its description, copied as platform data
+ * @id: instance number
+ *
+ * Return: the bound platform device, or an error pointer if it could not
+ * be created or its probe failed.
+ */
+struct platform_device *dsmil_instance_register(const struct dsmil_config *cfg,
+						int id)
 {
 	struct platform_device *pdev;
 
-	pdev = platform_device_register_data(NULL, DSMIL_DRV_NAME, 0, cfg,
+	pdev = platform_device_register_data(NULL, DSMIL_DRV_NAME, id, cfg,
 					     sizeof(*cfg));
 	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
+		return pdev;
 	/* Registration succeeds even when probe fails: check it bound. */
 	if (!READ_ONCE(pdev->dev.driver)) {
 		platform_device_unregister(pdev);
-		return -ENODEV;
+		return ERR_PTR(-ENODEV);
 	}
-	dsmil_load_pdev = pdev;
-	return 0;
+	return pdev;
 }
 
 static int __init dsmil_init(void)
@@ -411,12 +429,20 @@ static int __init dsmil_init(void)
 	if (ret)
 		goto err_class;
 	if (instance) {
-		ret = dsmil_create_load_instance(&cfg);
-		if (ret)
+		dsmil_load_pdev = dsmil_instance_register(&cfg, 0);
+		if (IS_ERR(dsmil_load_pdev)) {
+			ret = PTR_ERR(dsmil_load_pdev);
+			dsmil_load_pdev = NULL;
 			goto err_driver;
+		}
 	}
+	ret = dsmil_configfs_init();
+	if (ret)
+		goto err_instance;
 	return 0;
 
+err_instance:
+	platform_device_unregister(dsmil_load_pdev);
 err_driver:
 	platform_driver_unregister(&dsmil_driver);
 err_class:
@@ -429,6 +455,7 @@ err_debugfs:
 
 static void __exit dsmil_exit(void)
 {
+	dsmil_configfs_exit();
 	platform_device_unregister(dsmil_load_pdev);
 	platform_driver_unregister(&dsmil_driver);
 	dsmil_objects_wait_released();

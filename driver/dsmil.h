@@ -15,6 +15,7 @@
 #ifndef _DSMIL_H
 #define _DSMIL_H
 
+#include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -25,6 +26,8 @@
 #define DSMIL_GROUPS		7
 #define DSMIL_DEVICES_PER_GROUP	12
 #define DSMIL_MAX_GROUPS	16
+#define DSMIL_MAX_DEVICES_PER_GROUP	16
+#define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_DEVICES_PER_GROUP)
 #define DSMIL_BACKEND_NAME_LEN	16
 
 /* Thermal defaults and bounds, millidegrees Celsius unless noted. */
@@ -127,6 +130,9 @@ struct dsmil_backend_ops {
  * @smi_timeout_ms: upper bound of one firmware call
  * @thermal_threshold: platform ceiling, millidegrees Celsius
  * @thermal_poll_ms: thermal monitor period while all is cool
+ * @mmio_base: physical base of the register region
+ * @mmio_size: its size in bytes, 0 for none
+ * @sim_absent: devices (by index) the simulated firmware does not provide
  */
 struct dsmil_config {
 	char backend[DSMIL_BACKEND_NAME_LEN];
@@ -137,6 +143,9 @@ struct dsmil_config {
 	unsigned int smi_timeout_ms;
 	int thermal_threshold;
 	unsigned int thermal_poll_ms;
+	u64 mmio_base;
+	u64 mmio_size;
+	DECLARE_BITMAP(sim_absent, DSMIL_MAX_DEVICES);
 };
 
 /* Counters of one device; written under inst->lock, read with READ_ONCE(). */
@@ -233,6 +242,13 @@ static inline enum dsmil_state dsmil_device_state(const struct dsmil_device *d)
 
 /* core.c */
 extern struct class dsmil_class;
+struct platform_device *dsmil_instance_register(const struct dsmil_config *cfg,
+						int id);
+void dsmil_config_defaults(struct dsmil_config *cfg);
+
+/* configfs.c */
+int dsmil_configfs_init(void);
+void dsmil_configfs_exit(void);
 
 /* parse.c: pure input parsers, no side effects */
 int dsmil_parse_request(const char *buf, size_t count, enum dsmil_request *req);
@@ -241,6 +257,8 @@ int dsmil_parse_group_list(const char *s, unsigned int groups,
 			   unsigned long *mask);
 int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
 			 int *val);
+int dsmil_parse_token_list(const char *buf, size_t count, u16 *tokens,
+			   unsigned int max, unsigned int *n);
 int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
 		      unsigned int *calls);
 const char *dsmil_state_name(enum dsmil_state state);

@@ -199,6 +199,59 @@ int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
 }
 
 /**
+ * dsmil_parse_token_list() - parse a comma-separated list of tokens
+ * @buf: the bytes written, NUL-terminated after @count
+ * @count: number of bytes written
+ * @tokens: result array
+ * @max: capacity of @tokens
+ * @n: result: number of tokens
+ *
+ * Each token is hexadecimal with "0x" or decimal, at most 0xffff.  An
+ * empty write (or a lone newline) is an empty list.
+ *
+ * Return: 0, -EINVAL on garbage or empty elements, -ERANGE on a token
+ * above 0xffff, -E2BIG with more than @max tokens.
+ */
+int dsmil_parse_token_list(const char *buf, size_t count, u16 *tokens,
+			   unsigned int max, unsigned int *n)
+{
+	unsigned int found = 0;
+	char num[16];
+	u32 val;
+	int ret;
+
+	if (count && strnlen(buf, count) != count)
+		return -EINVAL;
+	if (!count || sysfs_streq(buf, ""))
+		goto out;
+	for (;;) {
+		size_t len = strcspn(buf, ",\n");
+
+		if (!len || len >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, buf, len);
+		num[len] = '\0';
+		ret = dsmil_parse_u32(num, len, &val);
+		if (ret)
+			return ret;
+		if (val > U16_MAX)
+			return -ERANGE;
+		if (found == max)
+			return -E2BIG;
+		tokens[found++] = val;
+		buf += len;
+		if (*buf != ',')
+			break;
+		buf++;
+	}
+	if (!sysfs_streq(buf, ""))
+		return -EINVAL;
+out:
+	*n = found;
+	return 0;
+}
+
+/**
  * dsmil_parse_fault() - parse a fault-injection request
  * @buf: the bytes written, NUL-terminated after @count
  * @count: number of bytes written

@@ -98,9 +98,14 @@ static int dsmil_sim_slot(struct dsmil_sim *sim, u16 token)
 	return token - sim->base;
 }
 
+/* Tokens listed in the instance's sim_absent are not provided. */
 static int dsmil_sim_verify(struct dsmil_instance *inst, u16 token)
 {
-	return dsmil_sim_slot(dsmil_sim(inst), token) < 0 ? -ENODEV : 0;
+	int slot = dsmil_sim_slot(dsmil_sim(inst), token);
+
+	if (slot < 0 || test_bit(slot, inst->cfg.sim_absent))
+		return -ENODEV;
+	return 0;
 }
 
 static int dsmil_sim_token_read(struct dsmil_instance *inst, u16 token,

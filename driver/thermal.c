@@ -21,8 +21,6 @@
 #include "dsmil.h"
 #include "trace.h"
 
-#define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_GROUPS)
-
 /* Devices changed by one evaluation, announced after the stop. */
 struct dsmil_thermal_changes {
 	DECLARE_BITMAP(tripped, DSMIL_MAX_DEVICES);
