@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "compat.h"
@@ -28,6 +29,16 @@ static char *activate = "";
 module_param(activate, charp, 0444);
 MODULE_PARM_DESC(activate,
 		 "Comma-separated groups to activate at load, e.g. 0,1 (quarantined devices are skipped)");
+
+static unsigned long long mmio_base = 0x52000000;
+module_param(mmio_base, ullong, 0444);
+MODULE_PARM_DESC(mmio_base,
+		 "Physical base of the DSMIL register region (default 0x52000000)");
+
+static unsigned long long mmio_size = 360 * SZ_1M;
+module_param(mmio_size, ullong, 0444);
+MODULE_PARM_DESC(mmio_size,
+		 "Size of the DSMIL register region in bytes, 0 for none (default 360 MiB)");
 
 static unsigned int thermal_threshold = 100;
 module_param(thermal_threshold, uint, 0444);
@@ -144,6 +155,33 @@ static ssize_t emergency_stop_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(emergency_stop);
 
+static ssize_t mmio_base_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "0x%llx\n", inst->cfg.mmio_base);
+}
+static DEVICE_ATTR_RO(mmio_base);
+
+static ssize_t mmio_size_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%llu\n", inst->cfg.mmio_size);
+}
+static DEVICE_ATTR_RO(mmio_size);
+
+static ssize_t mmio_chunks_mapped_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", dsmil_region_chunks_mapped(inst));
+}
+static DEVICE_ATTR_RO(mmio_chunks_mapped);
+
 static struct attribute *dsmil_platform_attrs[] = {
 	&dev_attr_backend.attr,
 	&dev_attr_group_count.attr,
@@ -152,6 +190,9 @@ static struct attribute *dsmil_platform_attrs[] = {
 	&dev_attr_thermal_threshold.attr,
 	&dev_attr_thermal_hysteresis.attr,
 	&dev_attr_emergency_stop.attr,
+	&dev_attr_mmio_base.attr,
+	&dev_attr_mmio_size.attr,
+	&dev_attr_mmio_chunks_mapped.attr,
 	NULL
 };
 
@@ -220,6 +261,7 @@ static void dsmil_instance_teardown(struct dsmil_instance *inst)
 	/* Children first; sysfs callbacks in flight are drained here. */
 	dsmil_devices_destroy(inst);
 	dsmil_groups_destroy(inst);
+	dsmil_region_teardown(inst);
 	inst->backend->destroy(inst);
 	debugfs_remove_recursive(inst->debugfs);
 	mutex_destroy(&inst->lock);
@@ -232,9 +274,12 @@ static int dsmil_instance_build(struct dsmil_instance *inst)
 	ret = inst->backend->create(inst);
 	if (ret)
 		return ret;
+	ret = dsmil_region_setup(inst);
+	if (ret)
+		goto err_region;
 	ret = dsmil_groups_create(inst);
 	if (ret)
-		goto err_backend;
+		goto err_region;
 	ret = dsmil_devices_create(inst);
 	if (ret)
 		goto err_groups;
@@ -253,7 +298,8 @@ err_devices:
 	dsmil_devices_destroy(inst);
 err_groups:
 	dsmil_groups_destroy(inst);
-err_backend:
+err_region:
+	dsmil_region_teardown(inst);
 	inst->backend->destroy(inst);
 	return ret;
 }
@@ -383,6 +429,8 @@ void dsmil_config_defaults(struct dsmil_config *cfg)
 	cfg->smi_timeout_ms = smi_timeout_ms;
 	cfg->thermal_threshold = thermal_threshold * 1000;
 	cfg->thermal_poll_ms = thermal_poll_ms;
+	cfg->mmio_base = mmio_base;
+	cfg->mmio_size = mmio_size;
 }
 
 /**

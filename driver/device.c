@@ -111,8 +111,41 @@ static struct attribute *dsmil_device_attrs[] = {
 	NULL
 };
 
+static ssize_t registers_read(struct file *filp, struct kobject *kobj,
+			      struct bin_attribute *attr, char *buf,
+			      loff_t off, size_t count)
+{
+	return dsmil_registers_read(to_dsmil_device(kobj_to_dev(kobj)), buf,
+				    off, count);
+}
+
+static ssize_t registers_write(struct file *filp, struct kobject *kobj,
+			       struct bin_attribute *attr, char *buf,
+			       loff_t off, size_t count)
+{
+	return dsmil_registers_write(to_dsmil_device(kobj_to_dev(kobj)), buf,
+				     off, count);
+}
+static BIN_ATTR_ADMIN_RW(registers, DSMIL_WINDOW_SIZE);
+
+static struct bin_attribute *dsmil_device_bin_attrs[] = {
+	&bin_attr_registers,
+	NULL
+};
+
+/* "registers" only exists when the instance has register windows. */
+static umode_t dsmil_device_bin_visible(struct kobject *kobj,
+					struct bin_attribute *attr, int n)
+{
+	struct dsmil_device *d = to_dsmil_device(kobj_to_dev(kobj));
+
+	return dsmil_region_has_windows(d->inst) ? attr->attr.mode : 0;
+}
+
 static const struct attribute_group dsmil_device_group = {
 	.attrs = dsmil_device_attrs,
+	.bin_attrs = dsmil_device_bin_attrs,
+	.is_bin_visible = dsmil_device_bin_visible,
 };
 
 #define DSMIL_STAT_ATTR(field)						\
@@ -195,12 +228,18 @@ void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
 	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
 }
 
-/* The state a device starts in, asked of the firmware at probe. */
+/*
+ * The state a device starts in: discovery asks the firmware and, when
+ * there are register windows, checks the window header.
+ */
 static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 {
+	unsigned int slot = d->group->index * d->inst->cfg.devices_per_group +
+			    d->index;
+
 	if (dsmil_token_quarantined(d->token))
 		return DSMIL_STATE_QUARANTINED;
-	if (dsmil_fw_verify(d))
+	if (dsmil_fw_verify(d) || !dsmil_window_present(d->inst, slot, d->token))
 		return DSMIL_STATE_ABSENT;
 	return DSMIL_STATE_READY;
 }

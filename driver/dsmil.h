@@ -30,6 +30,13 @@
 #define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_DEVICES_PER_GROUP)
 #define DSMIL_BACKEND_NAME_LEN	16
 
+/* Register windows: one 4 KiB window per device, header at its start. */
+#define DSMIL_WINDOW_SIZE	4096
+#define DSMIL_WINDOW_SIGNATURE	0x0	/* DSMIL_SIGNATURE */
+#define DSMIL_WINDOW_TOKEN	0x4	/* the token id */
+#define DSMIL_WINDOW_STATUS	0x8	/* firmware status word */
+#define DSMIL_SIGNATURE		0x4c4d5344	/* "DSML", little-endian */
+
 /* Thermal defaults and bounds, millidegrees Celsius unless noted. */
 #define DSMIL_THERMAL_LIMIT_MARGIN		10000
 #define DSMIL_THERMAL_DEFAULT_HYSTERESIS	5000
@@ -92,6 +99,8 @@ enum dsmil_fault {
 };
 
 struct dsmil_instance;
+struct dsmil_region;
+struct platform_device;
 
 /**
  * struct dsmil_backend_ops - firmware access of one platform type
@@ -104,6 +113,9 @@ struct dsmil_instance;
  * @activate: switch the device behind @token on
  * @deactivate: switch the device behind @token off
  * @temperature: temperature of group @group in millidegrees Celsius
+ * @region_unlock: allow the register region to be mapped (optional)
+ * @region_populate: write the window headers, as a simulated firmware
+ *	does (optional; a backend with it also gets simulated windows)
  *
  * All calls but create/destroy run with inst->lock held and may sleep.
  */
@@ -118,6 +130,8 @@ struct dsmil_backend_ops {
 	int (*deactivate)(struct dsmil_instance *inst, u16 token);
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
+	int (*region_unlock)(struct dsmil_instance *inst);
+	void (*region_populate)(struct dsmil_instance *inst);
 };
 
 /**
@@ -223,6 +237,7 @@ struct dsmil_instance {
 	struct dsmil_group **groups;
 	struct dsmil_device **devices;
 	struct dsmil_thermal thermal;
+	struct dsmil_region *region;
 };
 
 static inline struct dsmil_device *to_dsmil_device(struct device *dev)
@@ -326,6 +341,22 @@ int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg);
 int dsmil_hwmon_register(struct dsmil_instance *inst);
 void dsmil_hwmon_unregister(struct dsmil_instance *inst);
 void dsmil_hwmon_update_alarms(struct dsmil_group *g);
+
+/* region.c */
+int dsmil_region_setup(struct dsmil_instance *inst);
+void dsmil_region_teardown(struct dsmil_instance *inst);
+bool dsmil_region_has_windows(const struct dsmil_instance *inst);
+unsigned int dsmil_region_chunks_mapped(const struct dsmil_instance *inst);
+u32 dsmil_window_read32(const struct dsmil_instance *inst, unsigned int slot,
+			unsigned int off);
+void dsmil_window_write32(const struct dsmil_instance *inst, unsigned int slot,
+			  unsigned int off, u32 val);
+bool dsmil_window_present(const struct dsmil_instance *inst,
+			  unsigned int slot, u16 token);
+ssize_t dsmil_registers_read(struct dsmil_device *d, char *buf, loff_t off,
+			     size_t count);
+ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
+			      loff_t off, size_t count);
 
 /* sim.c */
 extern const struct dsmil_backend_ops dsmil_sim_backend;

@@ -23,6 +23,7 @@
 #define DSMIL_SIM_MAX_LATENCY_US	(10 * USEC_PER_SEC)
 #define DSMIL_SIM_MAX_INPUT	64
 #define DSMIL_SIM_DEFAULT_TEMP	45000
+#define DSMIL_SIM_STATUS_PRESENT	0x1
 #define DSMIL_SIM_MIN_TEMP	(-273150)
 #define DSMIL_SIM_MAX_TEMP	300000
 
@@ -46,6 +47,7 @@ struct dsmil_sim {
 	enum dsmil_fault fault;
 	unsigned int fault_left;
 	struct dsmil_sim_sensor *sensors;	/* one per group */
+	bool region_unlocked;
 	struct dentry *dir;
 };
 
@@ -182,6 +184,35 @@ static int dsmil_sim_activate(struct dsmil_instance *inst, u16 token)
 static int dsmil_sim_deactivate(struct dsmil_instance *inst, u16 token)
 {
 	return dsmil_sim_set_active(inst, token, false);
+}
+
+/* The simulated firmware refuses to expose its region until unlocked. */
+static int dsmil_sim_region_unlock(struct dsmil_instance *inst)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+	int ret = dsmil_sim_enter(sim);
+
+	if (!ret)
+		sim->region_unlocked = true;
+	return ret;
+}
+
+/* Write the window header of every device the firmware provides. */
+static void dsmil_sim_region_populate(struct dsmil_instance *inst)
+{
+	struct dsmil_sim *sim = dsmil_sim(inst);
+	unsigned int slot;
+
+	for (slot = 0; slot < sim->count; slot++) {
+		if (test_bit(slot, inst->cfg.sim_absent))
+			continue;
+		dsmil_window_write32(inst, slot, DSMIL_WINDOW_SIGNATURE,
+				     DSMIL_SIGNATURE);
+		dsmil_window_write32(inst, slot, DSMIL_WINDOW_TOKEN,
+				     sim->base + slot);
+		dsmil_window_write32(inst, slot, DSMIL_WINDOW_STATUS,
+				     DSMIL_SIM_STATUS_PRESENT);
+	}
 }
 
 /* debugfs knobs */
@@ -423,4 +454,6 @@ const struct dsmil_backend_ops dsmil_sim_backend = {
 	.activate	= dsmil_sim_activate,
 	.deactivate	= dsmil_sim_deactivate,
 	.temperature	= dsmil_sim_temperature,
+	.region_unlock	= dsmil_sim_region_unlock,
+	.region_populate = dsmil_sim_region_populate,
 };
