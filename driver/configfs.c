@@ -330,9 +330,17 @@ static void dsmil_cfs_drop_item(struct config_group *group,
 	config_item_put(item);
 }
 
+/* Every instance attribute, so userspace can probe what it may set. */
 static ssize_t dsmil_cfs_features_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "backend,groups,devices_per_group,token_base,thermal_threshold,mmio_base,mmio_size,sim_absent,enable,instance\n");
+	struct configfs_attribute **attr;
+	int len = 0;
+
+	for (attr = dsmil_cfs_attrs; *attr; attr++)
+		len += sysfs_emit_at(page, len, "%s%s",
+				     attr == dsmil_cfs_attrs ? "" : ",",
+				     (*attr)->ca_name);
+	return len + sysfs_emit_at(page, len, "\n");
 }
 CONFIGFS_ATTR_RO(dsmil_cfs_, features);
 

@@ -400,9 +400,9 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 		       activate, DSMIL_GROUPS - 1);
 		return -EINVAL;
 	}
-	if (!strcmp(name, "auto"))
+	if (!strcmp(name, "auto")) {
 		name = dsmil_detect_backend();
-	else if (!dsmil_backend_find(name)) {
+	} else if (!dsmil_backend_find(name)) {
 		pr_err("backend=%s: expected sim or auto\n", backend);
 		return -EINVAL;
 	}

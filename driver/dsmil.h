@@ -228,7 +228,7 @@ struct dsmil_instance {
 	struct device *dev;			/* the platform device */
 	int id;
 	struct dsmil_config cfg;
-	struct mutex lock;
+	struct mutex lock;			/* firmware calls, state changes */
 	const struct dsmil_backend_ops *backend;
 	void *backend_priv;
 	struct dentry *debugfs;
