@@ -15,6 +15,7 @@
 
 static const struct dsmil_backend_ops *const dsmil_backends[] = {
 	&dsmil_sim_backend,
+	&dsmil_smbios_backend,
 };
 
 const struct dsmil_backend_ops *dsmil_backend_find(const char *name)
@@ -25,6 +26,12 @@ const struct dsmil_backend_ops *dsmil_backend_find(const char *name)
 		if (!strcmp(dsmil_backends[i]->name, name))
 			return dsmil_backends[i];
 	return NULL;
+}
+
+/* Rate limiting is the backend's business; waiting is not call time. */
+static int dsmil_fw_throttle(struct dsmil_instance *inst)
+{
+	return inst->backend->throttle ? inst->backend->throttle(inst) : 0;
 }
 
 static void dsmil_stat_inc(unsigned long *counter)
@@ -59,11 +66,15 @@ int dsmil_fw_verify(struct dsmil_device *d)
 int dsmil_fw_read(struct dsmil_device *d, u32 *val)
 {
 	struct dsmil_instance *inst = d->inst;
-	ktime_t start = ktime_get();
+	ktime_t start;
 	int ret;
 
 	lockdep_assert_held(&inst->lock);
+	ret = dsmil_fw_throttle(inst);
+	if (ret)
+		return ret;
 	dsmil_stat_inc(&d->stats.reads);
+	start = ktime_get();
 	ret = inst->backend->token_read(inst, d->token, val);
 	ret = dsmil_fw_finish(d, start, ret);
 	trace_dsmil_token_read(d, ret ? 0 : *val, ret);
@@ -79,6 +90,9 @@ int dsmil_fw_write(struct dsmil_device *d, u32 val)
 	lockdep_assert_held(&inst->lock);
 	if (dsmil_token_quarantined(d->token))
 		return -EPERM;
+	ret = dsmil_fw_throttle(inst);
+	if (ret)
+		return ret;
 	dsmil_stat_inc(&d->stats.writes);
 	start = ktime_get();
 	ret = inst->backend->token_write(inst, d->token, val);
@@ -105,6 +119,11 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 		return 0;
 	if (dsmil_token_quarantined(d->token))
 		return -EPERM;
+	if (action == DSMIL_ACT_ACTIVATE) {
+		ret = dsmil_fw_throttle(inst);
+		if (ret)
+			return ret;
+	}
 	start = ktime_get();
 	if (action == DSMIL_ACT_ACTIVATE)
 		ret = inst->backend->activate(inst, d->token);

@@ -18,7 +18,7 @@
 static char *backend = "sim";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend,
-		 "Firmware backend of the load-time instance: sim (simulated platform, default) or auto (only on a DSMIL platform)");
+		 "Firmware backend of the load-time instance: sim (simulated platform, default), smbios (Dell firmware through dell-smbios) or auto (smbios on a DSMIL platform, else no instance)");
 
 static unsigned int smi_timeout_ms = 100;
 module_param(smi_timeout_ms, uint, 0444);
@@ -360,13 +360,10 @@ static struct platform_driver dsmil_driver = {
 	DSMIL_PLATFORM_REMOVE(dsmil_remove),
 };
 
-/*
- * Real DSMIL firmware is only reachable through a firmware backend;
- * until one exists, "auto" finds no platform.
- */
+/* backend=auto: the real firmware when present, else no instance. */
 static const char *dsmil_detect_backend(void)
 {
-	return NULL;
+	return dsmil_smbios_detect() ? dsmil_smbios_backend.name : NULL;
 }
 
 static int dsmil_load_config(struct dsmil_config *cfg)
@@ -403,7 +400,7 @@ static int dsmil_load_config(struct dsmil_config *cfg)
 	if (!strcmp(name, "auto")) {
 		name = dsmil_detect_backend();
 	} else if (!dsmil_backend_find(name)) {
-		pr_err("backend=%s: expected sim or auto\n", backend);
+		pr_err("backend=%s: expected sim, smbios or auto\n", backend);
 		return -EINVAL;
 	}
 	if (!name) {

@@ -108,6 +108,8 @@ struct platform_device;
  * @create: set up backend state for @inst (inst->backend_priv)
  * @destroy: undo @create; no call is in flight any more
  * @verify: 0 if the firmware provides @token, -ENODEV if not
+ * @throttle: wait until another call may be issued (optional); never
+ *	called before a deactivation, which must stay fast
  * @token_read: read the live value of @token
  * @token_write: set @token to @value
  * @activate: switch the device behind @token on
@@ -124,6 +126,7 @@ struct dsmil_backend_ops {
 	int (*create)(struct dsmil_instance *inst);
 	void (*destroy)(struct dsmil_instance *inst);
 	int (*verify)(struct dsmil_instance *inst, u16 token);
+	int (*throttle)(struct dsmil_instance *inst);
 	int (*token_read)(struct dsmil_instance *inst, u16 token, u32 *value);
 	int (*token_write)(struct dsmil_instance *inst, u16 token, u32 value);
 	int (*activate)(struct dsmil_instance *inst, u16 token);
@@ -360,6 +363,10 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 
 /* sim.c */
 extern const struct dsmil_backend_ops dsmil_sim_backend;
+
+/* smbios.c */
+extern const struct dsmil_backend_ops dsmil_smbios_backend;
+bool dsmil_smbios_detect(void);
 
 /* group.c, device.c: class objects */
 int dsmil_groups_create(struct dsmil_instance *inst);

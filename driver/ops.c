@@ -22,11 +22,13 @@
 /*
  * Take the instance lock, unless the instance is not live: while it is
  * being built or torn down its objects come and go one by one and must
- * not be walked.
+ * not be walked.  The wait is interruptible: the holder may be a slow or
+ * rate-limited firmware call.
  */
 int dsmil_lock_live(struct dsmil_instance *inst)
 {
-	mutex_lock(&inst->lock);
+	if (mutex_lock_interruptible(&inst->lock))
+		return -ERESTARTSYS;
 	if (inst->live)
 		return 0;
 	mutex_unlock(&inst->lock);
@@ -108,6 +110,12 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 	return ret;
 }
 
+/* A refusal or an interrupted wait is not a firmware failure. */
+static bool dsmil_fw_failed(int err)
+{
+	return err && err != -EROFS && err != -ERESTARTSYS;
+}
+
 int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 			     size_t count)
 {
@@ -126,7 +134,7 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 	switch (d->state) {
 	case DSMIL_STATE_ACTIVE:
 		ret = dsmil_fw_write(d, val);
-		if (ret) {
+		if (dsmil_fw_failed(ret)) {
 			/* The firmware's view of the token is now unknown. */
 			dsmil_device_set_state(d, DSMIL_STATE_ERROR,
 					       DSMIL_REASON_FW_ERROR);

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dsmil - the real-firmware backend, over mainline dell-smbios.
+ *
+ * Tokens live in the firmware's calling-interface token table; a read or
+ * write is a class 0/1 call on the token's location.  dell-smbios is not
+ * a hard dependency: its two functions are looked up when an instance is
+ * created and released when it goes, so the module loads without it.
+ *
+ * Each call is an SMI (or a WMI call ending in one) that stalls every
+ * CPU, so calls are rate limited per instance (smi_rate=); only stopping
+ * a device is never delayed.  Nothing is written unless allow_writes=1.
+ */
+#include <linux/dmi.h>
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/thermal.h>
+
+#include "dell-smbios-api.h"
+#include "dsmil.h"
+
+static unsigned int smi_rate = 200;
+module_param(smi_rate, uint, 0444);
+MODULE_PARM_DESC(smi_rate,
+		 "Firmware calls per second per smbios instance, 1..1000 (default 200); callers beyond it wait");
+
+static bool allow_writes;
+module_param(allow_writes, bool, 0444);
+MODULE_PARM_DESC(allow_writes,
+		 "Let token writes and activations reach real firmware (default: read-only)");
+
+static char *thermal_zone = "x86_pkg_temp";
+module_param(thermal_zone, charp, 0444);
+MODULE_PARM_DESC(thermal_zone,
+		 "Thermal zone giving the group temperatures on the smbios backend (default x86_pkg_temp)");
+
+#define DSMIL_SMBIOS_RATE_MAX	1000
+#define DSMIL_SMBIOS_OFF_VALUE	0
+
+struct dsmil_smbios {
+	struct dsmil_instance *inst;
+	int (*call)(struct calling_interface_buffer *buffer);
+	struct calling_interface_token *(*find_token)(int tokenid);
+	u64 interval_ns;
+	ktime_t next_call;		/* under inst->lock */
+	bool warned_ro;
+	struct list_head node;		/* in dsmil_smbios_instances */
+};
+
+/* Enabled smbios instances, so two never drive the same tokens. */
+static LIST_HEAD(dsmil_smbios_instances);
+static DEFINE_MUTEX(dsmil_smbios_lock);
+
+static struct dsmil_smbios *dsmil_smbios(struct dsmil_instance *inst)
+{
+	return inst->backend_priv;
+}
+
+/* dell_smbios_error(), without linking to it. */
+static int dsmil_smbios_status(s32 status)
+{
+	switch (status) {
+	case 0:
+		return 0;
+	case -1:
+		return -EIO;
+	case -2:
+		return -ENXIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int dsmil_smbios_token_call(struct dsmil_smbios *sb, u16 class,
+				   u16 token, u32 in, u32 *out)
+{
+	struct calling_interface_token *tok = sb->find_token(token);
+	struct calling_interface_buffer buf = { };
+	int ret;
+
+	if (!tok)
+		return -ENODEV;
+	buf.cmd_class = class;
+	buf.cmd_select = SELECT_TOKEN_STD;
+	buf.input[0] = tok->location;
+	buf.input[1] = in;
+	ret = sb->call(&buf);
+	if (ret)
+		return ret;
+	ret = dsmil_smbios_status(buf.output[0]);
+	if (!ret && out)
+		*out = buf.output[1];
+	return ret;
+}
+
+static int dsmil_smbios_verify(struct dsmil_instance *inst, u16 token)
+{
+	return dsmil_smbios(inst)->find_token(token) ? 0 : -ENODEV;
+}
+
+/* Wait, interruptibly, until the instance may issue another call. */
+static int dsmil_smbios_throttle(struct dsmil_instance *inst)
+{
+	struct dsmil_smbios *sb = dsmil_smbios(inst);
+	ktime_t expires = sb->next_call;
+
+	while (ktime_before(ktime_get(), expires)) {
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule_hrtimeout(&expires, HRTIMER_MODE_ABS);
+	}
+	sb->next_call = ktime_add_ns(ktime_get(), sb->interval_ns);
+	return 0;
+}
+
+static int dsmil_smbios_token_read(struct dsmil_instance *inst, u16 token,
+				   u32 *value)
+{
+	return dsmil_smbios_token_call(dsmil_smbios(inst), CLASS_TOKEN_READ,
+				       token, 0, value);
+}
+
+static int dsmil_smbios_may_write(struct dsmil_instance *inst)
+{
+	struct dsmil_smbios *sb = dsmil_smbios(inst);
+
+	if (allow_writes)
+		return 0;
+	if (!sb->warned_ro) {
+		sb->warned_ro = true;
+		dev_warn(inst->dev, "token writes refused: load with allow_writes=1 to let them reach firmware\n");
+	}
+	return -EROFS;
+}
+
+static int dsmil_smbios_token_write(struct dsmil_instance *inst, u16 token,
+				    u32 value)
+{
+	int ret = dsmil_smbios_may_write(inst);
+
+	if (ret)
+		return ret;
+	return dsmil_smbios_token_call(dsmil_smbios(inst), CLASS_TOKEN_WRITE,
+				       token, value, NULL);
+}
+
+/* Dell convention: a token is active when it holds its table value. */
+static int dsmil_smbios_activate(struct dsmil_instance *inst, u16 token)
+{
+	struct dsmil_smbios *sb = dsmil_smbios(inst);
+	struct calling_interface_token *tok;
+	int ret = dsmil_smbios_may_write(inst);
+
+	if (ret)
+		return ret;
+	tok = sb->find_token(token);
+	if (!tok)
+		return -ENODEV;
+	return dsmil_smbios_token_call(sb, CLASS_TOKEN_WRITE, token,
+				       tok->value, NULL);
+}
+
+static int dsmil_smbios_deactivate(struct dsmil_instance *inst, u16 token)
+{
+	int ret = dsmil_smbios_may_write(inst);
+
+	if (ret)
+		return ret;
+	return dsmil_smbios_token_call(dsmil_smbios(inst), CLASS_TOKEN_WRITE,
+				       token, DSMIL_SMBIOS_OFF_VALUE, NULL);
+}
+
+/*
+ * Looked up on every read: a thermal zone can go away, and 6.1 offers
+ * no reference to hold on one.
+ */
+static int dsmil_smbios_temperature(struct dsmil_instance *inst,
+				    unsigned int group, int *millideg)
+{
+	struct thermal_zone_device *tz;
+
+	tz = thermal_zone_get_zone_by_name(thermal_zone);
+	if (IS_ERR(tz))
+		return -ENODATA;
+	return thermal_zone_get_temp(tz, millideg);
+}
+
+static bool dsmil_smbios_overlaps(const struct dsmil_instance *a,
+				  const struct dsmil_instance *b)
+{
+	return a->cfg.token_base < b->cfg.token_base + b->device_count &&
+	       b->cfg.token_base < a->cfg.token_base + a->device_count;
+}
+
+static int dsmil_smbios_claim(struct dsmil_smbios *sb)
+{
+	struct dsmil_smbios *other;
+
+	guard(mutex)(&dsmil_smbios_lock);
+	list_for_each_entry(other, &dsmil_smbios_instances, node)
+		if (dsmil_smbios_overlaps(sb->inst, other->inst))
+			return -EBUSY;
+	list_add(&sb->node, &dsmil_smbios_instances);
+	return 0;
+}
+
+static void dsmil_smbios_put_symbols(struct dsmil_smbios *sb)
+{
+	if (sb->call)
+		symbol_put(dell_smbios_call);
+	if (sb->find_token)
+		symbol_put(dell_smbios_find_token);
+}
+
+static int dsmil_smbios_create(struct dsmil_instance *inst)
+{
+	struct dsmil_smbios *sb;
+	int ret;
+
+	if (!smi_rate || smi_rate > DSMIL_SMBIOS_RATE_MAX) {
+		dev_err(inst->dev, "smi_rate=%u: must be 1..%u\n", smi_rate,
+			DSMIL_SMBIOS_RATE_MAX);
+		return -EINVAL;
+	}
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	if (!sb)
+		return -ENOMEM;
+	sb->inst = inst;
+	sb->interval_ns = div_u64(NSEC_PER_SEC, smi_rate);
+	sb->call = symbol_request(dell_smbios_call);
+	sb->find_token = symbol_request(dell_smbios_find_token);
+	if (!sb->call || !sb->find_token) {
+		dev_err(inst->dev, "dell-smbios is not available: no smbios backend\n");
+		ret = -ENODEV;
+		goto err;
+	}
+	ret = dsmil_smbios_claim(sb);
+	if (ret) {
+		dev_err(inst->dev, "tokens %#x+%u are driven by another instance\n",
+			inst->cfg.token_base, inst->device_count);
+		goto err;
+	}
+	if (IS_ERR(thermal_zone_get_zone_by_name(thermal_zone)))
+		dev_info(inst->dev, "no thermal zone '%s': temperatures unavailable, devices left alone\n",
+			 thermal_zone);
+	inst->backend_priv = sb;
+	return 0;
+
+err:
+	dsmil_smbios_put_symbols(sb);
+	kfree(sb);
+	return ret;
+}
+
+static void dsmil_smbios_destroy(struct dsmil_instance *inst)
+{
+	struct dsmil_smbios *sb = dsmil_smbios(inst);
+
+	mutex_lock(&dsmil_smbios_lock);
+	list_del(&sb->node);
+	mutex_unlock(&dsmil_smbios_lock);
+	dsmil_smbios_put_symbols(sb);
+	inst->backend_priv = NULL;
+	kfree(sb);
+}
+
+/**
+ * dsmil_smbios_detect() - is this a Dell machine carrying DSMIL tokens?
+ *
+ * Return: true when the firmware says "Dell System" and its token table
+ * holds the first DSMIL token.
+ */
+bool dsmil_smbios_detect(void)
+{
+	struct calling_interface_token *(*find)(int tokenid);
+	bool found;
+
+	if (!dmi_find_device(DMI_DEV_TYPE_OEM_STRING, "Dell System", NULL))
+		return false;
+	find = symbol_request(dell_smbios_find_token);
+	if (!find)
+		return false;
+	found = find(DSMIL_TOKEN_BASE);
+	symbol_put(dell_smbios_find_token);
+	return found;
+}
+
+const struct dsmil_backend_ops dsmil_smbios_backend = {
+	.name		= "smbios",
+	.create		= dsmil_smbios_create,
+	.destroy	= dsmil_smbios_destroy,
+	.verify		= dsmil_smbios_verify,
+	.throttle	= dsmil_smbios_throttle,
+	.token_read	= dsmil_smbios_token_read,
+	.token_write	= dsmil_smbios_token_write,
+	.activate	= dsmil_smbios_activate,
+	.deactivate	= dsmil_smbios_deactivate,
+	.temperature	= dsmil_smbios_temperature,
+};
