@@ -304,15 +304,13 @@ err_region:
 	return ret;
 }
 
-static int dsmil_probe(struct platform_device *pdev)
+static int dsmil_instance_probe(struct platform_device *pdev,
+				const struct dsmil_config *cfg)
 {
-	const struct dsmil_config *cfg = dev_get_platdata(&pdev->dev);
 	struct device *dev = &pdev->dev;
 	struct dsmil_instance *inst;
 	int ret;
 
-	if (!cfg)
-		return -EINVAL;
 	inst = devm_kzalloc(dev, sizeof(*inst), GFP_KERNEL);
 	if (!inst)
 		return -ENOMEM;
@@ -344,6 +342,19 @@ static int dsmil_probe(struct platform_device *pdev)
 	dev_info(dev, "%u devices in %u groups on the %s backend\n",
 		 inst->device_count, cfg->groups, inst->backend->name);
 	return 0;
+}
+
+static int dsmil_probe(struct platform_device *pdev)
+{
+	struct dsmil_config *cfg = dev_get_platdata(&pdev->dev);
+	int ret;
+
+	if (!cfg)
+		return -EINVAL;
+	ret = dsmil_instance_probe(pdev, cfg);
+	/* The driver core drops probe errors; the creator wants it. */
+	cfg->probe_error = ret;
+	return ret;
 }
 
 static void dsmil_remove(struct platform_device *pdev)
@@ -449,8 +460,11 @@ struct platform_device *dsmil_instance_register(const struct dsmil_config *cfg,
 		return pdev;
 	/* Registration succeeds even when probe fails: check it bound. */
 	if (!READ_ONCE(pdev->dev.driver)) {
+		const struct dsmil_config *probed = dev_get_platdata(&pdev->dev);
+		int ret = probed->probe_error ?: -ENODEV;
+
 		platform_device_unregister(pdev);
-		return ERR_PTR(-ENODEV);
+		return ERR_PTR(ret);
 	}
 	return pdev;
 }

@@ -150,6 +150,8 @@ struct dsmil_backend_ops {
  * @mmio_base: physical base of the register region
  * @mmio_size: its size in bytes, 0 for none
  * @sim_absent: devices (by index) the simulated firmware does not provide
+ * @probe_error: set by probe in the platform device's copy, so that the
+ *	creator of the instance learns why it failed
  */
 struct dsmil_config {
 	char backend[DSMIL_BACKEND_NAME_LEN];
@@ -163,6 +165,7 @@ struct dsmil_config {
 	u64 mmio_base;
 	u64 mmio_size;
 	DECLARE_BITMAP(sim_absent, DSMIL_MAX_DEVICES);
+	int probe_error;
 };
 
 /* Counters of one device; written under inst->lock, read with READ_ONCE(). */
