@@ -98,6 +98,13 @@ enum dsmil_fault {
 	DSMIL_FAULT_EIO,
 };
 
+/* Simulated firmware faults: @skip calls succeed, then @calls fail. */
+struct dsmil_fault_spec {
+	enum dsmil_fault kind;
+	unsigned int calls;
+	unsigned int skip;
+};
+
 struct dsmil_instance;
 struct dsmil_region;
 struct platform_device;
@@ -280,8 +287,8 @@ int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
 			 int *val);
 int dsmil_parse_token_list(const char *buf, size_t count, u16 *tokens,
 			   unsigned int max, unsigned int *n);
-int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
-		      unsigned int *calls);
+int dsmil_parse_fault(const char *buf, size_t count,
+		      struct dsmil_fault_spec *spec);
 const char *dsmil_state_name(enum dsmil_state state);
 const char *dsmil_reason_event(enum dsmil_reason reason);
 const char *dsmil_group_state_name(enum dsmil_group_state state);

@@ -251,20 +251,44 @@ out:
 	return 0;
 }
 
+/* Take a decimal number at *s and advance past it. */
+static int dsmil_take_uint(const char **s, unsigned int *val)
+{
+	unsigned long long v = 0;
+	const char *p = *s;
+
+	if (!isdigit(*p))
+		return -EINVAL;
+	for (; isdigit(*p); p++) {
+		v = v * 10 + (*p - '0');
+		if (v > UINT_MAX)
+			return -ERANGE;
+	}
+	*s = p;
+	*val = v;
+	return 0;
+}
+
+/* The end of a written word: nothing, or one newline. */
+static bool dsmil_at_end(const char *s)
+{
+	return !*s || (*s == '\n' && !s[1]);
+}
+
 /**
  * dsmil_parse_fault() - parse a fault-injection request
  * @buf: the bytes written, NUL-terminated after @count
  * @count: number of bytes written
- * @kind: result: none, timeout or eio
- * @calls: result: how many calls fail (0 for none)
+ * @spec: result
  *
- * Accepts "none", "timeout K" or "eio K" with K >= 1, with or without
- * one trailing newline.
+ * Accepts "none", or "timeout K" / "eio K" with K >= 1 (the next K calls
+ * fail), optionally followed by " after N" (the N calls before them
+ * succeed), with or without one trailing newline.
  *
  * Return: 0, -EINVAL or -ERANGE.
  */
-int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
-		      unsigned int *calls)
+int dsmil_parse_fault(const char *buf, size_t count,
+		      struct dsmil_fault_spec *spec)
 {
 	static const struct {
 		const char *word;
@@ -273,31 +297,38 @@ int dsmil_parse_fault(const char *buf, size_t count, enum dsmil_fault *kind,
 		{ "timeout ", DSMIL_FAULT_TIMEOUT },
 		{ "eio ", DSMIL_FAULT_EIO },
 	};
-	unsigned int i, k;
+	struct dsmil_fault_spec s = { };
+	const char *p = NULL;
+	unsigned int i;
 	int ret;
 
 	if (!dsmil_input_is_text(buf, count))
 		return -EINVAL;
 	if (sysfs_streq(buf, "none")) {
-		*kind = DSMIL_FAULT_NONE;
-		*calls = 0;
+		*spec = s;
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		size_t len = strlen(kinds[i].word);
-
-		if (strncmp(buf, kinds[i].word, len))
-			continue;
-		if (!isdigit(buf[len]))
-			return -EINVAL;
-		ret = kstrtouint(buf + len, 10, &k);
+	for (i = 0; i < ARRAY_SIZE(kinds) && !p; i++) {
+		if (!strncmp(buf, kinds[i].word, strlen(kinds[i].word))) {
+			s.kind = kinds[i].kind;
+			p = buf + strlen(kinds[i].word);
+		}
+	}
+	if (!p)
+		return -EINVAL;
+	ret = dsmil_take_uint(&p, &s.calls);
+	if (ret)
+		return ret;
+	if (!s.calls)
+		return -EINVAL;
+	if (!strncmp(p, " after ", 7)) {
+		p += 7;
+		ret = dsmil_take_uint(&p, &s.skip);
 		if (ret)
 			return ret;
-		if (!k)
-			return -EINVAL;
-		*kind = kinds[i].kind;
-		*calls = k;
-		return 0;
 	}
-	return -EINVAL;
+	if (!dsmil_at_end(p))
+		return -EINVAL;
+	*spec = s;
+	return 0;
 }

@@ -5,7 +5,8 @@
  * Each instance gets its own token store.  Initial values are
  * deterministic: token T reads 0xd5000000 | T until written.  Knobs in
  * debugfs (<debugfs>/dsmil/dsmil.N/sim/) add latency and inject faults
- * the way a misbehaving SMI handler would, and count the writes that
+ * the way a misbehaving SMI handler would ("eio 1 after 5" fails the
+ * sixth call), and count the writes that
  * reached the firmware so tests can prove what never got there.
  */
 #include <linux/bitmap.h>
@@ -43,9 +44,8 @@ struct dsmil_sim {
 	unsigned long *active;		/* bitmap, under inst->lock */
 	unsigned long *writes;		/* per token, read locklessly */
 	u32 latency_us;
-	spinlock_t fault_lock;		/* fault and fault_left */
-	enum dsmil_fault fault;
-	unsigned int fault_left;
+	spinlock_t fault_lock;		/* protects fault */
+	struct dsmil_fault_spec fault;	/* what is left of the injection */
 	struct dsmil_sim_sensor *sensors;	/* one per group */
 	bool region_unlocked;
 	struct dentry *dir;
@@ -61,10 +61,12 @@ static enum dsmil_fault dsmil_sim_take_fault(struct dsmil_sim *sim)
 	enum dsmil_fault fault = DSMIL_FAULT_NONE;
 
 	spin_lock(&sim->fault_lock);
-	if (sim->fault_left) {
-		fault = sim->fault;
-		if (!--sim->fault_left)
-			sim->fault = DSMIL_FAULT_NONE;
+	if (sim->fault.skip) {
+		sim->fault.skip--;
+	} else if (sim->fault.calls) {
+		fault = sim->fault.kind;
+		if (!--sim->fault.calls)
+			sim->fault.kind = DSMIL_FAULT_NONE;
 	}
 	spin_unlock(&sim->fault_lock);
 	return fault;
@@ -265,26 +267,31 @@ static const struct file_operations dsmil_sim_latency_fops = {
 	.llseek	= default_llseek,
 };
 
+static const char *dsmil_fault_name(enum dsmil_fault kind)
+{
+	return kind == DSMIL_FAULT_TIMEOUT ? "timeout" : "eio";
+}
+
 static ssize_t dsmil_sim_fault_read(struct file *file, char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	enum dsmil_fault fault;
-	unsigned int left;
-	char buf[32];
+	struct dsmil_fault_spec f;
+	char buf[48];
 	int len;
 
 	spin_lock(&sim->fault_lock);
-	fault = sim->fault;
-	left = sim->fault_left;
+	f = sim->fault;
 	spin_unlock(&sim->fault_lock);
 
-	if (fault == DSMIL_FAULT_NONE || !left)
+	if (f.kind == DSMIL_FAULT_NONE || !f.calls)
 		len = scnprintf(buf, sizeof(buf), "none\n");
-	else
+	else if (!f.skip)
 		len = scnprintf(buf, sizeof(buf), "%s %u\n",
-				fault == DSMIL_FAULT_TIMEOUT ? "timeout" : "eio",
-				left);
+				dsmil_fault_name(f.kind), f.calls);
+	else
+		len = scnprintf(buf, sizeof(buf), "%s %u after %u\n",
+				dsmil_fault_name(f.kind), f.calls, f.skip);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
@@ -293,22 +300,20 @@ static ssize_t dsmil_sim_fault_write(struct file *file,
 				     size_t count, loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	enum dsmil_fault fault;
-	unsigned int calls;
+	struct dsmil_fault_spec f;
 	char *buf;
 	int ret;
 
 	buf = dsmil_sim_copy_input(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	ret = dsmil_parse_fault(buf, count, &fault, &calls);
+	ret = dsmil_parse_fault(buf, count, &f);
 	kfree(buf);
 	if (ret)
 		return ret;
 
 	spin_lock(&sim->fault_lock);
-	sim->fault = fault;
-	sim->fault_left = calls;
+	sim->fault = f;
 	spin_unlock(&sim->fault_lock);
 	return count;
 }
