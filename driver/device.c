@@ -95,7 +95,7 @@ static ssize_t thermal_limit_store(struct device *dev,
 	struct dsmil_device *d = to_dsmil_device(dev);
 	int ret;
 
-	ret = dsmil_thermal_store_limit(d->inst, d->group, d, buf, count);
+	ret = dsmil_thermal_store_limit(d->inst, NULL, d, buf, count);
 	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(thermal_limit);

@@ -34,13 +34,16 @@ static bool dsmil_thermal_applies(const struct dsmil_device *d)
 	       d->state != DSMIL_STATE_QUARANTINED;
 }
 
-/* Stop one device: firmware off first, then the state. */
+/*
+ * Stop one device: firmware off first, then the state.  A device in
+ * error may be running as far as anyone knows, so it is switched off too.
+ */
 static bool dsmil_thermal_stop_device(struct dsmil_device *d,
 				      enum dsmil_reason reason)
 {
 	if (d->state == DSMIL_STATE_EMERGENCY)
 		return false;
-	if (d->state == DSMIL_STATE_ACTIVE &&
+	if ((d->state == DSMIL_STATE_ACTIVE || d->state == DSMIL_STATE_ERROR) &&
 	    dsmil_fw_action(d, DSMIL_ACT_DEACTIVATE))
 		dev_err_ratelimited(&d->dev,
 				    "firmware did not confirm the stop\n");
@@ -125,17 +128,22 @@ static int dsmil_thermal_hottest(struct dsmil_instance *inst)
 	return t;
 }
 
-/* With hysteresis: a tripped device needs to cool below limit - hyst. */
+/*
+ * At or above the limit is always hot; a tripped device stays hot until
+ * it has cooled to limit - hysteresis (so hysteresis 0 cannot flap).
+ */
+static bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped)
+{
+	return temp >= limit || (tripped && temp > limit - hyst);
+}
+
 static bool dsmil_thermal_device_hot(struct dsmil_device *d)
 {
-	int temp = d->group->temperature;
-	int hyst = d->inst->thermal.hysteresis;
-
 	if (d->inst->thermal.platform_tripped)
 		return true;
-	if (d->thermal_tripped)
-		return temp > d->thermal_limit - hyst;
-	return temp >= d->thermal_limit;
+	return dsmil_thermal_hot(d->group->temperature, d->thermal_limit,
+				 d->inst->thermal.hysteresis,
+				 d->thermal_tripped);
 }
 
 /* Platform threshold crossing; returns the event to announce, or NULL. */
@@ -143,16 +151,13 @@ static const char *dsmil_thermal_check_platform(struct dsmil_instance *inst,
 						int hottest)
 {
 	struct dsmil_thermal *th = &inst->thermal;
+	bool hot = dsmil_thermal_hot(hottest, th->threshold, th->hysteresis,
+				     th->platform_tripped);
 
-	if (!th->platform_tripped && hottest >= th->threshold) {
-		th->platform_tripped = true;
-		return "thermal_trip";
-	}
-	if (th->platform_tripped && hottest <= th->threshold - th->hysteresis) {
-		th->platform_tripped = false;
-		return "thermal_clear";
-	}
-	return NULL;
+	if (hot == th->platform_tripped)
+		return NULL;
+	th->platform_tripped = hot;
+	return hot ? "thermal_trip" : "thermal_clear";
 }
 
 /* First pass over the devices; returns true if any device was stopped. */
