@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# What `make check` runs: every kernel suite (tests/kernel/*.bats, or the
+# smoke suite while there is none) on every test kernel from
+# tests/vm/kernels.sh, each kernel booted once in QEMU, plus the host-only
+# suites tests/host/*.bats when there are any.
+#
+# Output: the TAP of every run, a "REL: N passed, N failed, N skipped" line
+# per kernel, and as the very last line the sum:
+#   N passed, N failed, N skipped
+# Exit status 0 only when nothing failed.  A kernel whose module does not
+# build, whose guest returns no result or whose kernel log shows a splat
+# counts failures (see tests/vm/run-suites.sh).  A missing 6.12 kernel is
+# reported as "SKIP: 6.12 ..." and does not fail the run.
+#
+# DSMIL_KERNELS="REL ..." limits the kernels; the DSMIL_VM_* knobs of
+# tests/vm/run-guest.sh apply.
+set -euo pipefail
+shopt -s inherit_errexit
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/vm" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$VM_DIR/lib.sh"
+
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
+RECAP=()
+
+# add_counts LABEL: add the globals passed/failed/skipped to the totals.
+add_counts() {
+	TOTAL_PASSED=$((TOTAL_PASSED + passed))
+	TOTAL_FAILED=$((TOTAL_FAILED + failed))
+	TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+	RECAP+=("$1: $(summary_line)")
+}
+
+# read_counts FILE: load passed/failed/skipped; a missing or bad file is
+# one failure (run-suites.sh died before counting).
+read_counts() {
+	passed=0 failed=1 skipped=0
+	[ -s "$1" ] || return 0
+	passed=$(sed -n 's/^passed=\([0-9]*\)$/\1/p' "$1")
+	failed=$(sed -n 's/^failed=\([0-9]*\)$/\1/p' "$1")
+	skipped=$(sed -n 's/^skipped=\([0-9]*\)$/\1/p' "$1")
+	passed=${passed:-0} failed=${failed:-1} skipped=${skipped:-0}
+}
+
+run_kernels() {
+	local rel kernels
+	kernels=$(bash "$VM_DIR/kernels.sh")
+	if [ -z "${DSMIL_KERNELS:-}" ] && ! grep -q '^6\.12\.' <<<"$kernels"; then
+		echo "SKIP: 6.12: no 6.12 kernel with headers and image installed (make deps); testing 6.1 only"
+	fi
+	if [ -z "$kernels" ]; then
+		echo "run-check: no test kernel installed: run 'make deps'" >&2
+		passed=0 failed=1 skipped=0
+		add_counts "kernels"
+		return
+	fi
+	for rel in $kernels; do
+		echo
+		echo "=== kernel $rel"
+		DSMIL_COUNTS_FILE="$COUNTS_DIR/$rel" \
+			bash "$VM_DIR/run-suites.sh" --kver "$rel" || true
+		read_counts "$COUNTS_DIR/$rel"
+		add_counts "$rel"
+	done
+}
+
+# run_host: tests/host/*.bats with the host's bats, when there are any.
+run_host() {
+	local -a suites
+	local out=$COUNTS_DIR/host.tap status=0
+	mapfile -t suites < <(find "$REPO/tests/host" -maxdepth 1 -name '*.bats' 2>/dev/null | LC_ALL=C sort)
+	[ "${#suites[@]}" -gt 0 ] || return 0
+	echo
+	echo "=== host suites"
+	(cd "$REPO" && BATS_LIB_PATH=/usr/lib/bats bats --tap "${suites[@]}") |
+		tee "$out" || status=$?
+	tap_count "$out" "$status"
+	echo "host: $(summary_line)"
+	add_counts host
+}
+
+# run_hygiene: W=1/sparse builds, checkpatch, kernel-doc, shellcheck.
+run_hygiene() {
+	local out=$COUNTS_DIR/hygiene.tap status=0
+	echo
+	echo "=== hygiene"
+	bash "$REPO/tests/hygiene.sh" | tee "$out" || status=$?
+	tap_count "$out" "$status"
+	add_counts hygiene
+}
+
+main() {
+	COUNTS_DIR=$(mktemp -d)
+	trap 'rm -rf "$COUNTS_DIR"' EXIT
+	run_hygiene
+	run_kernels
+	run_host
+	echo
+	echo "=== summary"
+	printf '%s\n' "${RECAP[@]}"
+	printf '%s passed, %s failed, %s skipped\n' \
+		"$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED"
+	[ "$TOTAL_FAILED" = 0 ]
+}
+
+main "$@"; exit

@@ -1,0 +1,100 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the guest initramfs built by tests/vm/run-guest.sh (PID 1).
+#
+# Stage 1 (in the initramfs): load the virtio/9p/overlay modules shipped in
+# the initramfs, mount the host's root read-only over 9p (tag "hostroot"),
+# put a tmpfs overlay on top so the guest may write anywhere, mount the
+# per-run results share (tag "results") at /.dsmil-run inside it, and
+# switch_root into it.
+#
+# Stage 2 (PID 1 in the new root, this same script run by a copy of
+# busybox): run /.dsmil-run/guest-run.sh (the real work, read fresh from the
+# host each run so that changing it never needs a new initramfs), then
+# power the machine off so that QEMU exits, whatever happened.
+#
+# switch_root, not chroot: systemd tools (udevadm monitor/settle/trigger)
+# refuse to work when / differs from PID 1's root ("Running in chroot,
+# ignoring request").
+#
+# Kept busybox-only: nothing from the host is usable before the 9p mount.
+
+BB=/bin/busybox
+[ "${1:-}" != stage2 ] || BB=/.dsmil-init/busybox
+
+say() { echo "dsmil-init: $*"; }
+
+# halt: flush and power off; the host reads results from the 9p share.
+halt() {
+	$BB sync
+	$BB poweroff -f
+	echo o >/proc/sysrq-trigger
+	$BB sleep 5
+}
+
+die() {
+	say "FAILED: $*"
+	halt
+}
+
+if [ "${1:-}" = stage2 ]; then
+	say "starting guest-run.sh"
+	# env -i: the command must not inherit PID 1's kernel-provided
+	# environment.
+	/usr/bin/env -i /bin/bash /.dsmil-run/guest-run.sh
+	say "guest-run.sh exited $?"
+	halt
+	exit 1 # not reached: PID 1 exiting would panic the kernel
+fi
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# The kernel may have found no /dev/console in the cpio; make sure we talk
+# to the serial console from here on.
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+
+# Modules are listed in load order (dependencies first) by the builder.
+while read -r ko; do
+	[ -n "$ko" ] || continue
+	insmod "/lib/modules/$ko" || say "insmod $ko failed"
+done </lib/modules/load-order
+
+# 9p over virtio: large msize for throughput.  The host root is read-only
+# here and a run is short, so cache it (cache=loose: fewer round trips for
+# bash/bats, which stat and open a lot; host changes made during a run may
+# go unseen); dsmil.hostcache=none|mmap on the kernel command line
+# (run-guest.sh --append) picks another mode.  The results share is written
+# by the guest and read by the host while it runs: no caching there.
+P9="trans=virtio,version=9p2000.L,msize=512000"
+HOSTCACHE=loose
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case $arg in dsmil.hostcache=*) HOSTCACHE=${arg#*=} ;; esac
+done
+mkdir -p /lower /rw /newroot
+mount -t 9p -o "$P9,ro,cache=$HOSTCACHE" hostroot /lower || die "mount hostroot"
+mount -t tmpfs -o mode=0755 tmpfs /rw || die "mount tmpfs"
+mkdir -p /rw/upper /rw/work
+mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
+	overlay /newroot || die "mount overlay"
+mkdir -p /newroot/.dsmil-run
+mount -t 9p -o "$P9,cache=none" results /newroot/.dsmil-run || die "mount results"
+
+# Cheap here (static busybox), costly from the guest's dynamic binaries.
+hostname dsmil-vm
+ip link set lo up 2>/dev/null
+
+# Into the new root: a copy of busybox and of this script run stage 2 as
+# PID 1; the pseudo filesystems come along (stdio is on /dev/console).
+mkdir -p /newroot/.dsmil-init
+cp /bin/busybox /init /newroot/.dsmil-init/ || die "copy busybox"
+for fs in dev proc sys; do
+	mount --move "/$fs" "/newroot/$fs" || die "move /$fs"
+done
+exec switch_root /newroot /.dsmil-init/busybox sh /.dsmil-init/init stage2

@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers shared by the tests/vm scripts and tests/run-check.sh; sourced,
+# never run.  Expects VM_DIR (this directory) to be set by the caller.
+
+REPO=$(cd "$VM_DIR/../.." && pwd)
+MODULE=dsmil-84dev
+
+# log_base REL: where the run dirs of kernel REL go.
+log_base() {
+	printf '%s/%s\n' "${DSMIL_LOG_DIR:-$REPO/build/logs}" "$1"
+}
+
+# new_run_dir REL: create and print a fresh run dir for REL, point
+# "latest" at it and prune old ones.
+new_run_dir() {
+	local base dir
+	base=$(log_base "$1")
+	mkdir -p "$base"
+	dir=$(mktemp -d "$base/run-$(date +%Y%m%d-%H%M%S)-XXXX")
+	ln -sfn "$(basename "$dir")" "$base/latest"
+	prune_runs "$base"
+	printf '%s\n' "$dir"
+}
+
+# prune_runs BASE: beyond the 10 newest run dirs, remove those that are
+# finished (have a status file) or older than a day; a run still going on
+# in parallel (another user, another kernel) is left alone.
+prune_runs() {
+	local old
+	# Names sort by time (run-YYYYmmdd-HHMMSS-XXXX).
+	find "$1" -maxdepth 1 -type d -name 'run-*' | sort | head -n -10 |
+		while read -r old; do
+			if [ -e "$old/status" ] || [ -n "$(find "$old" -maxdepth 0 -mmin +1440)" ]; then
+				rm -rf "$old"
+			fi
+		done
+}
+
+# ko_path REL: where the module built for REL is kept.
+ko_path() {
+	printf '%s/build/%s/%s.ko\n' "$REPO" "$1" "$MODULE"
+}
+
+# ko_matches KO REL: true when KO was built for kernel REL.
+ko_matches() {
+	[ -f "$1" ] && [ "$(modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1)" = "$2" ]
+}
+
+# build_module REL: `make module` for REL and keep the result as
+# build/REL/dsmil-84dev.ko, so that kernels don't clobber each other.
+# DSMIL_KDIR overrides the kernel build tree (default
+# /lib/modules/REL/build), e.g. for a self-built debug kernel.
+# The driver's kbuild objects are cleaned first when they were last built
+# for another kernel (kbuild does not always notice the switch).  Builds
+# of concurrent runs are serialised: they share driver/.
+build_module() {
+	local rel=$1 kdir=${DSMIL_KDIR:-/lib/modules/$1/build}
+	local last=$REPO/build/.module-kver ko=$REPO/driver/$MODULE.ko
+	mkdir -p "$REPO/build/$rel"
+	(
+		flock 8
+		if [ "$(cat "$last" 2>/dev/null)" != "$rel" ]; then
+			make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
+		fi
+		echo "$rel" >"$last"
+		echo "== building $MODULE.ko for $rel"
+		make -C "$REPO" module KVER="$rel" KDIR="$kdir" || exit 1
+		if ! ko_matches "$ko" "$rel"; then
+			echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
+			exit 1
+		fi
+		cp "$ko" "$(ko_path "$rel").tmp"
+		mv "$(ko_path "$rel").tmp" "$(ko_path "$rel")"
+	) 8>"$REPO/build/.module.lock"
+}
+
+# tap_count FILE [STATUS]: count a bats --tap output into the globals
+# passed, failed and skipped.  With the runner's exit STATUS known, tests
+# announced by the plan but never reported count as failed, and so does a
+# non-zero STATUS with no failed test (a suite that did not parse, say).
+# Without STATUS (the guest died) the caller counts one failure itself.
+tap_count() {
+	local file=$1 status=${2:-} planned
+	passed=0 failed=0 skipped=0
+	[ -f "$file" ] || return 0
+	passed=$(grep -cE '^ok [0-9]+' "$file" || true)
+	skipped=$(grep -cE '^ok [0-9]+.* # [Ss][Kk][Ii][Pp]' "$file" || true)
+	passed=$((passed - skipped))
+	failed=$(grep -cE '^not ok [0-9]+' "$file" || true)
+	[ -n "$status" ] || return 0
+	planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$file" | head -n1)
+	if [ -n "$planned" ] && [ $((passed + failed + skipped)) -lt "$planned" ]; then
+		echo "tap: $((planned - passed - failed - skipped)) planned test(s) never reported" >&2
+		failed=$((planned - passed - skipped))
+	fi
+	if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
+		echo "tap: bats exited $status without a failed test" >&2
+		failed=1
+	fi
+}
+
+# write_counts FILE: store the globals passed/failed/skipped.
+write_counts() {
+	printf 'passed=%s\nfailed=%s\nskipped=%s\n' "$passed" "$failed" "$skipped" >"$1"
+}
+
+# summary_line: "N passed, N failed, N skipped" from the globals.
+summary_line() {
+	printf '%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
+}

@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-suites.sh --kver REL [--timeout SEC] [suite.bats ...]
+#
+# (--timeout: for the whole guest run, default DSMIL_VM_TIMEOUT or 1800 s)
+#
+# Build the module for kernel REL (kept as build/REL/dsmil-84dev.ko), boot
+# REL once in QEMU and run `bats --tap` on the suites inside it (default:
+# tests/kernel/*.bats, or the smoke suite tests/vm/smoke.bats while there
+# are none).  Suites may live anywhere on the host.
+#
+# Prints the TAP stream as it comes, then "REL: N passed, N failed, N
+# skipped", and writes the same counts to build/REL/counts (passed=,
+# failed=, skipped=) and to $DSMIL_COUNTS_FILE when set.  A failed build, a guest that returned no result or
+# a kernel-log splat each count as one more failed test.  Exit status 0
+# only when nothing failed.
+#
+# DSMIL_KO=/path/to/x.ko skips the build and tests that module instead.
+set -euo pipefail
+shopt -s inherit_errexit
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$VM_DIR/lib.sh"
+
+# The whole bats run is one guest: allow far more than run-guest.sh's
+# default, but stay well inside CI's budget for two kernels.
+KVER="" TIMEOUT=${DSMIL_VM_TIMEOUT:-1800}
+SUITES=()
+passed=0 failed=0 skipped=0
+
+usage() {
+	sed -n '4p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+	exit 2
+}
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kver) KVER=${2:?}; shift 2 ;;
+		--timeout) TIMEOUT=${2:?}; shift 2 ;;
+		-h|--help) usage ;;
+		-*) echo "run-suites: unknown option '$1'" >&2; usage ;;
+		*) SUITES+=("$1"); shift ;;
+		esac
+	done
+	[ -n "$KVER" ] || usage
+}
+
+# default_suites: tests/kernel/*.bats sorted, or the smoke suite.
+default_suites() {
+	local s
+	s=$(find "$REPO/tests/kernel" -maxdepth 1 -name '*.bats' 2>/dev/null | LC_ALL=C sort)
+	if [ -z "$s" ]; then
+		echo "run-suites: no tests/kernel/*.bats yet: running the smoke suite" >&2
+		s=$VM_DIR/smoke.bats
+	fi
+	printf '%s\n' "$s"
+}
+
+# resolve_suites: absolute paths (the guest sees the host's tree at the
+# same paths), and the dirs of those under /tmp or /run kept visible.
+resolve_suites() {
+	local i s keep=${DSMIL_GUEST_KEEP:-}
+	[ "${#SUITES[@]}" -gt 0 ] || mapfile -t SUITES < <(default_suites)
+	for i in "${!SUITES[@]}"; do
+		s=${SUITES[$i]}
+		[ -f "$s" ] || { echo "run-suites: no such suite: $s" >&2; return 1; }
+		s=$(cd "$(dirname "$s")" && pwd)/$(basename "$s")
+		SUITES[i]=$s
+		keep+=:$(dirname "$s")
+	done
+	export DSMIL_GUEST_KEEP=${keep#:}
+}
+
+# finish: print and store the counts, exit accordingly.
+finish() {
+	write_counts "$REPO/build/$KVER/counts"
+	[ -z "${DSMIL_COUNTS_FILE:-}" ] || write_counts "$DSMIL_COUNTS_FILE"
+	echo "$KVER: $(summary_line)"
+	[ "$failed" = 0 ]
+}
+
+main() {
+	local run status result
+	parse_args "$@"
+	mkdir -p "$REPO/build/$KVER"
+	if ! resolve_suites; then
+		failed=1
+		finish || exit 1
+	fi
+	if [ -n "${DSMIL_KO:-}" ]; then
+		echo "== using prebuilt DSMIL_KO=$DSMIL_KO"
+	elif ! build_module "$KVER"; then
+		echo "run-suites: $KVER: module build failed" >&2
+		failed=1
+		finish || exit 1
+	fi
+	run=$(new_run_dir "$KVER")
+	echo "== $KVER: bats on ${#SUITES[@]} suite(s) in QEMU (log: $run)"
+	bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
+		--run-dir "$run" -- bats --tap "${SUITES[@]}" || true
+	tap_count "$run/stdout" "$(cat "$run/rc" 2>/dev/null || true)"
+	status=$(cat "$run/status" 2>/dev/null || true)
+	result=$(sed -n 's/^result=//p' <<<"$status")
+	if [ "$result" != ok ]; then
+		echo "run-suites: $KVER: no result from the guest (${result:-run-guest failed}; counted as a failure)" >&2
+		failed=$((failed + 1))
+	fi
+	if grep -qx 'splat=1' <<<"$status"; then
+		echo "run-suites: $KVER: kernel log splat (counted as a failure)" >&2
+		failed=$((failed + 1))
+	fi
+	finish
+}
+
+main "$@"; exit
