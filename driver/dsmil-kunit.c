@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dsmil - KUnit suite "dsmil" for the driver's pure logic: the device state
- * machine, the quarantine list and the input parsers.
+ * machine (every state x every request), the quarantine list, the input
+ * parsers (request, u32, group list, millidegrees, token list, fault) and
+ * the name tables.
  *
  * Built only against kernels with CONFIG_KUNIT (the debug kernel of
  * tests/vm/debug-kernel.sh), see driver/Kbuild.  Results after loading:
@@ -88,8 +90,10 @@ struct dsmil_kunit_transition {
 	enum dsmil_state to;		/* meaningful only when err == 0 */
 };
 
-#define T_MOVE(f, r, a, t)	{ DSMIL_STATE_##f, DSMIL_REQ_##r, 0, DSMIL_ACT_##a, DSMIL_STATE_##t }
-#define T_REFUSE(f, r, e)	{ DSMIL_STATE_##f, DSMIL_REQ_##r, e, DSMIL_ACT_NONE, DSMIL_STATE_##f }
+#define T_MOVE(f, r, a, t)	\
+	{ DSMIL_STATE_##f, DSMIL_REQ_##r, 0, DSMIL_ACT_##a, DSMIL_STATE_##t }
+#define T_REFUSE(f, r, e)	\
+	{ DSMIL_STATE_##f, DSMIL_REQ_##r, e, DSMIL_ACT_NONE, DSMIL_STATE_##f }
 
 /* Every state x every request, in enum order. */
 static const struct dsmil_kunit_transition dsmil_kunit_transitions[] = {
@@ -361,8 +365,8 @@ static const struct dsmil_kunit_u32_case dsmil_kunit_u32_cases[] = {
 	{ IN("0b1"), -EINVAL },
 	{ IN("one"), -EINVAL },
 	{ IN("1\0"), -EINVAL },
-	{ IN("1\0" "2"), -EINVAL },
-	{ IN("\0" "1"), -EINVAL },
+	{ IN("1\0002"), -EINVAL },
+	{ IN("\0001"), -EINVAL },
 };
 
 static void dsmil_kunit_u32_desc(const struct dsmil_kunit_u32_case *c,
@@ -463,31 +467,119 @@ static void dsmil_test_parse_group_list(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mask, c->ret ? MASK_SENTINEL : c->mask);
 }
 
+/* ---- dsmil_parse_token_list() ----------------------------------------- */
+
+#define TOKENS_MAX	4
+
+struct dsmil_kunit_tokens_case {
+	const char *buf;
+	size_t len;
+	unsigned int max;
+	int ret;
+	unsigned int n;
+	u16 tokens[TOKENS_MAX];
+};
+
+#define N_SENTINEL	0xa5a5U
+
+static const struct dsmil_kunit_tokens_case dsmil_kunit_tokens_cases[] = {
+	{ IN(""), TOKENS_MAX, 0, 0 },
+	{ IN("\n"), TOKENS_MAX, 0, 0 },
+	{ IN(""), 0, 0, 0 },
+	{ IN("0x8000"), TOKENS_MAX, 0, 1, { 0x8000 } },
+	{ IN("0X8000"), TOKENS_MAX, 0, 1, { 0x8000 } },
+	{ IN("32768"), TOKENS_MAX, 0, 1, { 0x8000 } },
+	{ IN("0x8000\n"), TOKENS_MAX, 0, 1, { 0x8000 } },
+	{ IN("0x8009,0x800a,0x8019,0x8029"), TOKENS_MAX, 0, 4,
+	  { 0x8009, 0x800a, 0x8019, 0x8029 } },
+	{ IN("0,65535"), TOKENS_MAX, 0, 2, { 0, 0xffff } },
+	{ IN("0xffff,010\n"), TOKENS_MAX, 0, 2, { 0xffff, 10 } },
+	{ IN("0x10000"), TOKENS_MAX, -ERANGE },
+	{ IN("65536"), TOKENS_MAX, -ERANGE },
+	{ IN("1,4294967296"), TOKENS_MAX, -ERANGE },
+	{ IN("0x100000000"), TOKENS_MAX, -ERANGE },
+	{ IN("1,2,3,4,5"), TOKENS_MAX, -E2BIG },
+	{ IN("1,2"), 1, -E2BIG },
+	{ IN("1"), 0, -E2BIG },
+	{ IN("1,,2"), TOKENS_MAX, -EINVAL },
+	{ IN("1,"), TOKENS_MAX, -EINVAL },
+	{ IN("1,\n"), TOKENS_MAX, -EINVAL },
+	{ IN(",1"), TOKENS_MAX, -EINVAL },
+	{ IN(","), TOKENS_MAX, -EINVAL },
+	{ IN("1\n2"), TOKENS_MAX, -EINVAL },
+	{ IN("1\n\n"), TOKENS_MAX, -EINVAL },
+	{ IN("\n\n"), TOKENS_MAX, -EINVAL },
+	{ IN(" 1"), TOKENS_MAX, -EINVAL },
+	{ IN("1 "), TOKENS_MAX, -EINVAL },
+	{ IN("1, 2"), TOKENS_MAX, -EINVAL },
+	{ IN("1;2"), TOKENS_MAX, -EINVAL },
+	{ IN("-1"), TOKENS_MAX, -EINVAL },
+	{ IN("0x"), TOKENS_MAX, -EINVAL },
+	{ IN("0x0x1"), TOKENS_MAX, -EINVAL },
+	{ IN("x"), TOKENS_MAX, -EINVAL },
+	{ IN("1\0"), TOKENS_MAX, -EINVAL },
+	{ IN("1\0,2"), TOKENS_MAX, -EINVAL },
+	{ IN("\0"), TOKENS_MAX, -EINVAL },
+};
+
+static void dsmil_kunit_tokens_desc(const struct dsmil_kunit_tokens_case *c,
+				    char *desc)
+{
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "max %u ", c->max);
+	dsmil_kunit_quote(prefix, c->buf, c->len, desc);
+}
+
+KUNIT_ARRAY_PARAM(dsmil_kunit_tokens, dsmil_kunit_tokens_cases,
+		  dsmil_kunit_tokens_desc);
+
+static void dsmil_test_parse_token_list(struct kunit *test)
+{
+	const struct dsmil_kunit_tokens_case *c = test->param_value;
+	char *buf = dsmil_kunit_input(test, c->buf, c->len);
+	u16 tokens[TOKENS_MAX] = {};
+	unsigned int i, n = N_SENTINEL;
+
+	KUNIT_ASSERT_LE(test, c->max, TOKENS_MAX);
+	KUNIT_EXPECT_EQ(test, dsmil_parse_token_list(buf, c->len, tokens,
+						     c->max, &n), c->ret);
+	KUNIT_EXPECT_EQ(test, n, c->ret ? N_SENTINEL : c->n);
+	if (c->ret)
+		return;
+	for (i = 0; i < c->n && i < TOKENS_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, tokens[i], c->tokens[i], "token %u", i);
+}
+
 /* ---- dsmil_parse_fault() ----------------------------------------------- */
 
 struct dsmil_kunit_fault_case {
 	const char *buf;
 	size_t len;
 	int ret;
-	enum dsmil_fault kind;
-	unsigned int calls;
+	struct dsmil_fault_spec spec;
 };
 
-#define FAULT_SENTINEL	((enum dsmil_fault)7)
-#define CALLS_SENTINEL	0x5a5aU
+#define F(k, c, s)	{ DSMIL_FAULT_##k, c, s }
 
 static const struct dsmil_kunit_fault_case dsmil_kunit_fault_cases[] = {
-	{ IN("none"), 0, DSMIL_FAULT_NONE, 0 },
-	{ IN("none\n"), 0, DSMIL_FAULT_NONE, 0 },
-	{ IN("timeout 3"), 0, DSMIL_FAULT_TIMEOUT, 3 },
-	{ IN("timeout 1\n"), 0, DSMIL_FAULT_TIMEOUT, 1 },
-	{ IN("eio 1"), 0, DSMIL_FAULT_EIO, 1 },
-	{ IN("eio 1\n"), 0, DSMIL_FAULT_EIO, 1 },
-	{ IN("eio 01"), 0, DSMIL_FAULT_EIO, 1 },	/* decimal */
-	{ IN("eio 4294967295"), 0, DSMIL_FAULT_EIO, U32_MAX },
+	{ IN("none"), 0, F(NONE, 0, 0) },
+	{ IN("none\n"), 0, F(NONE, 0, 0) },
+	{ IN("timeout 3"), 0, F(TIMEOUT, 3, 0) },
+	{ IN("timeout 1\n"), 0, F(TIMEOUT, 1, 0) },
+	{ IN("eio 1"), 0, F(EIO, 1, 0) },
+	{ IN("eio 1\n"), 0, F(EIO, 1, 0) },
+	{ IN("eio 01"), 0, F(EIO, 1, 0) },		/* decimal */
+	{ IN("eio 4294967295"), 0, F(EIO, U32_MAX, 0) },
+	{ IN("eio 1 after 3"), 0, F(EIO, 1, 3) },
+	{ IN("timeout 2 after 0\n"), 0, F(TIMEOUT, 2, 0) },
+	{ IN("eio 5 after 4294967295"), 0, F(EIO, 5, U32_MAX) },
 	{ IN("eio 4294967296"), -ERANGE },
+	{ IN("eio 99999999999999999999999"), -ERANGE },
+	{ IN("eio 1 after 4294967296"), -ERANGE },
 	{ IN("eio 0"), -EINVAL },
 	{ IN("timeout 0\n"), -EINVAL },
+	{ IN("eio 0 after 1"), -EINVAL },
 	{ IN("eio"), -EINVAL },
 	{ IN("eio\n"), -EINVAL },
 	{ IN("eio "), -EINVAL },
@@ -501,16 +593,26 @@ static const struct dsmil_kunit_fault_case dsmil_kunit_fault_cases[] = {
 	{ IN("eio1"), -EINVAL },
 	{ IN("EIO 1"), -EINVAL },
 	{ IN(" eio 1"), -EINVAL },
+	{ IN("eio 1 after"), -EINVAL },
+	{ IN("eio 1 after "), -EINVAL },
+	{ IN("eio 1 after x"), -EINVAL },
+	{ IN("eio 1 after -1"), -EINVAL },
+	{ IN("eio 1 after 3 "), -EINVAL },
+	{ IN("eio 1  after 3"), -EINVAL },
+	{ IN("eio 1 before 3"), -EINVAL },
+	{ IN("eio 1\n after 3"), -EINVAL },
 	{ IN("timeout -1"), -EINVAL },
 	{ IN("timeout"), -EINVAL },
 	{ IN("bogus 1"), -EINVAL },
 	{ IN("none 1"), -EINVAL },
+	{ IN("none after 1"), -EINVAL },
 	{ IN("none "), -EINVAL },
 	{ IN("None"), -EINVAL },
 	{ IN(""), -EINVAL },
 	{ IN("\n"), -EINVAL },
 	{ IN("eio 1\0"), -EINVAL },
-	{ IN("eio \0" "1"), -EINVAL },
+	{ IN("eio \0001"), -EINVAL },
+	{ IN("eio 1 after 2\0"), -EINVAL },
 	{ IN("none\0"), -EINVAL },
 	{ IN("no\0ne"), -EINVAL },
 };
@@ -528,13 +630,17 @@ static void dsmil_test_parse_fault(struct kunit *test)
 {
 	const struct dsmil_kunit_fault_case *c = test->param_value;
 	char *buf = dsmil_kunit_input(test, c->buf, c->len);
-	enum dsmil_fault kind = FAULT_SENTINEL;
-	unsigned int calls = CALLS_SENTINEL;
+	const struct dsmil_fault_spec sentinel = {
+		.kind = (enum dsmil_fault)7, .calls = 0x5a5a, .skip = 0xa5a5,
+	};
+	const struct dsmil_fault_spec *want = c->ret ? &sentinel : &c->spec;
+	struct dsmil_fault_spec spec = sentinel;
 
-	KUNIT_EXPECT_EQ(test, dsmil_parse_fault(buf, c->len, &kind, &calls),
-			c->ret);
-	KUNIT_EXPECT_EQ(test, kind, c->ret ? FAULT_SENTINEL : c->kind);
-	KUNIT_EXPECT_EQ(test, calls, c->ret ? CALLS_SENTINEL : c->calls);
+	KUNIT_EXPECT_EQ(test, dsmil_parse_fault(buf, c->len, &spec), c->ret);
+	/* On failure the result is left alone. */
+	KUNIT_EXPECT_EQ(test, spec.kind, want->kind);
+	KUNIT_EXPECT_EQ(test, spec.calls, want->calls);
+	KUNIT_EXPECT_EQ(test, spec.skip, want->skip);
 }
 
 /* ---- dsmil_parse_millideg() ------------------------------------------- */
@@ -549,40 +655,41 @@ struct dsmil_kunit_millideg_case {
 
 #define MILLIDEG_SENTINEL	-424242
 
-/* The bounds the thermal files use: threshold, hysteresis, a full int. */
-#define THRESH	DSMIL_THERMAL_MIN_THRESHOLD, DSMIL_THERMAL_MAX_THRESHOLD
-#define HYST	0, DSMIL_THERMAL_MAX_HYSTERESIS
-#define ANY	INT_MIN, INT_MAX
+/* The bounds the thermal files use: threshold, hysteresis; and a full int. */
+#define THRESH(s, r, v)	\
+	{ IN(s), DSMIL_THERMAL_MIN_THRESHOLD, DSMIL_THERMAL_MAX_THRESHOLD, r, v }
+#define HYST(s, r, v)	{ IN(s), 0, DSMIL_THERMAL_MAX_HYSTERESIS, r, v }
+#define ANY(s, r, v)	{ IN(s), INT_MIN, INT_MAX, r, v }
 
 static const struct dsmil_kunit_millideg_case dsmil_kunit_millideg_cases[] = {
-	{ IN("20000"), THRESH, 0, 20000 },
-	{ IN("150000"), THRESH, 0, 150000 },
-	{ IN("85000\n"), THRESH, 0, 85000 },
-	{ IN("+85000"), THRESH, 0, 85000 },	/* "optionally signed" */
-	{ IN("085000"), THRESH, 0, 85000 },	/* decimal, not octal */
-	{ IN("19999"), THRESH, -ERANGE },
-	{ IN("150001"), THRESH, -ERANGE },
-	{ IN("-85000"), THRESH, -ERANGE },
-	{ IN("0"), HYST, 0, 0 },
-	{ IN("50000"), HYST, 0, 50000 },
-	{ IN("50001"), HYST, -ERANGE },
-	{ IN("-1"), HYST, -ERANGE },
-	{ IN("-40000"), ANY, 0, -40000 },
-	{ IN("2147483647"), ANY, 0, INT_MAX },
-	{ IN("-2147483648"), ANY, 0, INT_MIN },
-	{ IN("2147483648"), ANY, -ERANGE },
-	{ IN("-2147483649"), ANY, -ERANGE },
-	{ IN("0x10"), ANY, -EINVAL },
-	{ IN("85.5"), ANY, -EINVAL },
-	{ IN("85C"), ANY, -EINVAL },
-	{ IN(""), ANY, -EINVAL },
-	{ IN("\n"), ANY, -EINVAL },
-	{ IN("-"), ANY, -EINVAL },
-	{ IN(" 1"), ANY, -EINVAL },
-	{ IN("1 "), ANY, -EINVAL },
-	{ IN("1\n\n"), ANY, -EINVAL },
-	{ IN("1\0"), ANY, -EINVAL },
-	{ IN("1\0" "2"), ANY, -EINVAL },
+	THRESH("20000", 0, 20000),
+	THRESH("150000", 0, 150000),
+	THRESH("85000\n", 0, 85000),
+	THRESH("+85000", 0, 85000),	/* "optionally signed" */
+	THRESH("085000", 0, 85000),	/* decimal, not octal */
+	THRESH("19999", -ERANGE, 0),
+	THRESH("150001", -ERANGE, 0),
+	THRESH("-85000", -ERANGE, 0),
+	HYST("0", 0, 0),
+	HYST("50000", 0, 50000),
+	HYST("50001", -ERANGE, 0),
+	HYST("-1", -ERANGE, 0),
+	ANY("-40000", 0, -40000),
+	ANY("2147483647", 0, INT_MAX),
+	ANY("-2147483648", 0, INT_MIN),
+	ANY("2147483648", -ERANGE, 0),
+	ANY("-2147483649", -ERANGE, 0),
+	ANY("0x10", -EINVAL, 0),
+	ANY("85.5", -EINVAL, 0),
+	ANY("85C", -EINVAL, 0),
+	ANY("", -EINVAL, 0),
+	ANY("\n", -EINVAL, 0),
+	ANY("-", -EINVAL, 0),
+	ANY(" 1", -EINVAL, 0),
+	ANY("1 ", -EINVAL, 0),
+	ANY("1\n\n", -EINVAL, 0),
+	ANY("1\0", -EINVAL, 0),
+	ANY("1\0002", -EINVAL, 0),
 };
 
 static void dsmil_kunit_millideg_desc(const struct dsmil_kunit_millideg_case *c,
@@ -669,6 +776,7 @@ static struct kunit_case dsmil_test_cases[] = {
 	KUNIT_CASE_PARAM(dsmil_test_parse_group_list, dsmil_kunit_groups_gen_params),
 	KUNIT_CASE_PARAM(dsmil_test_parse_fault, dsmil_kunit_fault_gen_params),
 	KUNIT_CASE_PARAM(dsmil_test_parse_millideg, dsmil_kunit_millideg_gen_params),
+	KUNIT_CASE_PARAM(dsmil_test_parse_token_list, dsmil_kunit_tokens_gen_params),
 	KUNIT_CASE(dsmil_test_names),
 	{}
 };
@@ -677,6 +785,7 @@ static struct kunit_suite dsmil_test_suite = {
 	.name = "dsmil",
 	.test_cases = dsmil_test_cases,
 };
+
 kunit_test_suite(dsmil_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dsmil driver's state machine, quarantine list and parsers");
