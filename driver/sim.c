@@ -21,7 +21,6 @@
 #include "dsmil.h"
 
 #define DSMIL_SIM_INITIAL_VALUE	0xd5000000
-#define DSMIL_SIM_MAX_LATENCY_US	(10 * USEC_PER_SEC)
 #define DSMIL_SIM_MAX_INPUT	(PAGE_SIZE - 1)
 #define DSMIL_SIM_DEFAULT_TEMP	45000
 #define DSMIL_SIM_STATUS_PRESENT	0x1
@@ -253,8 +252,6 @@ static ssize_t dsmil_sim_latency_write(struct file *file,
 	kfree(buf);
 	if (ret)
 		return ret;
-	if (val > DSMIL_SIM_MAX_LATENCY_US)
-		return -ERANGE;
 	WRITE_ONCE(sim->latency_us, val);
 	return count;
 }
