@@ -471,8 +471,10 @@ tw() {
 # assert_token_writes [TOKEN=COUNT ...]: the whole token_writes file equals
 # the expectation; tokens not named must be 0.
 assert_token_writes() {
-	local exp=$DSMIL_TW_ZERO kv t
-	for kv in "$@"; do
+	local exp=$DSMIL_TW_ZERO kv t i
+	# Last one wins: a later TOKEN=N overrides an earlier one for TOKEN.
+	for ((i = $#; i >= 1; i--)); do
+		kv=${!i}
 		t=${kv%%=*}
 		exp=${exp/"0x$t 0"$'\n'/"0x$t ${kv#*=}"$'\n'}
 	done
