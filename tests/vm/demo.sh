@@ -33,7 +33,7 @@ main() {
 		echo "demo: the module does not build for $rel" >&2
 		exit 1
 	}
-	echo "demo: booting Linux $rel in QEMU (TCG; about 10 s)..."
+	echo "demo: booting Linux $rel in QEMU (TCG: 10 s to a few minutes on a busy host)..."
 	bash "$VM_DIR/run-guest.sh" --kver "$rel" --timeout 300 -- \
 		bash "$VM_DIR/demo-guest.sh"
 }

@@ -334,6 +334,9 @@ report() {
 	timeout) echo "run-guest: $KVER: timed out after ${TIMEOUT}s, QEMU killed" >&2 ;;
 	noresult)
 		echo "run-guest: $KVER: the guest returned no result (QEMU exit $qrc)" >&2
+		# Our timeout exits 124; a signal from elsewhere shows up here.
+		! grep -q 'terminating on signal' "$RUN_DIR/qemu.log" 2>/dev/null ||
+			echo "run-guest: $KVER: QEMU was stopped by a signal sent from outside this run" >&2
 		tail -n 30 "$RUN_DIR/console.log" | sed 's/^/  console: /' >&2
 		[ ! -s "$RUN_DIR/qemu.log" ] || sed 's/^/  qemu: /' "$RUN_DIR/qemu.log" >&2
 		;;
