@@ -458,11 +458,12 @@ int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
 	u32 on;
 	int ret;
 
+	/* A switch, not a quantity: every number but 0 and 1 is -EINVAL. */
 	ret = dsmil_parse_u32(buf, count, &on);
+	if (ret == -ERANGE || (!ret && on > 1))
+		return -EINVAL;
 	if (ret)
 		return ret;
-	if (on > 1)
-		return -EINVAL;
 	ret = dsmil_lock_live(inst);
 	if (ret)
 		return ret;
