@@ -259,10 +259,10 @@ static ssize_t dsmil_cfs_enable_store(struct config_item *item,
 	int ret;
 
 	ret = dsmil_parse_u32(page, count, &on);
+	if (ret == -ERANGE || (!ret && on > 1))
+		return -EINVAL;
 	if (ret)
 		return ret;
-	if (on > 1)
-		return -EINVAL;
 	guard(mutex)(&dsmil_cfs_lock);
 	if (on && !ci->pdev)
 		ret = dsmil_cfs_enable(ci);
