@@ -74,7 +74,8 @@ load_fails() {
 @test "modinfo: built for the running kernel" {
 	run modinfo -F vermagic "$DSMIL_KO"
 	assert_success
-	assert_output --regexp "^$DSMIL_KVER "
+	assert_output --partial "$DSMIL_KVER "
+	[[ $output == "$DSMIL_KVER "* ]]
 }
 
 @test "modinfo: alias dsmil-72dev" {
