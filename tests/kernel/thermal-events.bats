@@ -241,6 +241,9 @@ change dsmil.0 platform emergency_clear - -"
 # poll_file FILE TIMEOUT_MS OUT: background poller (POLLPRI, as for sysfs
 # notifications); prints "ready" once armed, then "event" or "timeout".
 poll_file() {
+	# empty OUT first: a reused OUT still says "ready" from the last poller
+	# until the background shell has opened it
+	: >"$3"
 	/usr/bin/python3 - "$1" "$2" >"$3" 2>&1 <<'EOF' &
 import select, sys
 f = open(sys.argv[1], "rb", buffering=0)
