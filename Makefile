@@ -3,6 +3,10 @@
 # dsmil: top-level build and test entry points.
 #
 #   make                  build driver/dsmil-84dev.ko against KDIR (see below)
+#   make userspace        build userspace/lsdsmil (dsmilctl is a shell script)
+#   make install          install dsmilctl, lsdsmil, udev/modprobe/systemd files
+#                         (DESTDIR, PREFIX=/usr/local; see userspace/userspace.mk)
+#   make check-host       host-only tests (tests/host/*.bats), no QEMU
 #   make demo             install what is missing, boot a Debian kernel in QEMU, show the driver
 #   make check            every test on every kernel; ends with "N passed, N failed"
 #   make check-vm KVER=6.1.0-56-amd64 [SUITES="tests/kernel/state.bats"]
@@ -19,9 +23,14 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE := dsmil-84dev
 
-.PHONY: all module clean deps demo check check-vm
+.PHONY: all module clean deps demo check check-vm install uninstall
 
-all: module
+all: module userspace
+
+include userspace/userspace.mk
+
+install: install-userspace
+uninstall: uninstall-userspace
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel headers in '$(KDIR)': run 'make deps' or set KDIR=" >&2; exit 1; }
@@ -32,6 +41,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
 	rm -f driver/dsmil-72dev.ko
 	rm -rf build
+	$(MAKE) clean-userspace
 
 deps:
 	bash tests/vm/deps.sh

@@ -75,6 +75,8 @@ run_host() {
 	[ "${#suites[@]}" -gt 0 ] || return 0
 	echo
 	echo "=== host suites"
+	# lsdsmil's tests need the binary; a failed build fails them, visibly.
+	make -s -C "$REPO" userspace >&2 || echo "run-check: 'make userspace' failed" >&2
 	(cd "$REPO" && BATS_LIB_PATH=/usr/lib/bats bats --tap "${suites[@]}") |
 		tee "$out" || status=$?
 	tap_count "$out" "$status"

@@ -21,7 +21,9 @@ set -euo pipefail
 
 BASE_PKGS=(gcc make libc6-dev qemu-system-x86 busybox-static bats bats-assert
 	bats-support kmod udev cpio xz-utils zstd
-	sparse shellcheck linux-source-6.12 lm-sensors)
+	sparse shellcheck linux-source-6.12 lm-sensors
+	libsysfs-dev pkg-config jq valgrind strace dash curl groff-base man-db
+	prometheus prometheus-node-exporter python3 acpica-tools)
 
 APT_UPDATED=0
 

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # variables shared with the suites / set by bats
+#
+# Shared helpers of the host-side suites (tests/host/*.bats): no VM, no
+# kernel module, no root needed except where a test says so.  The tools run
+# against the fake tree of fixture.bash.
+#
+#   setup_file()  { host_setup_file; }
+#   teardown_file() { host_teardown_file; }
+#   setup()       { fresh; }          # a pristine tree for every test
+#
+# Every dsmilctl test runs under each shell of $SHELLS (default "dash bash";
+# DSMIL_TEST_SHELLS overrides): `for sh in $SHELLS; do fresh; dsm ...; done`.
+
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+DSMILCTL=$REPO/userspace/dsmilctl
+LSDSMIL=$REPO/userspace/lsdsmil
+SHELLS=${DSMIL_TEST_SHELLS:-dash bash}
+
+load fixture
+
+_load_libs() {
+	local d
+	for d in ${BATS_LIB_PATH:-/usr/lib/bats} /usr/lib/bats /usr/local/lib/bats; do
+		if [[ -f $d/bats-assert/load.bash ]]; then
+			BATS_LIB_PATH=$d
+			bats_load_library bats-support
+			bats_load_library bats-assert
+			return
+		fi
+	done
+	echo "bats-support and bats-assert are needed (apt-get install bats-assert)" >&2
+	return 1
+}
+_load_libs
+
+# host_setup_file: the template tree, the fake programs, the environment.
+# HT is a world-readable scratch dir under /tmp (so that "nobody" can reach
+# the tree in the EACCES tests) with short paths (libsysfs paths are
+# limited to 255 bytes).
+host_setup_file() {
+	HT=$(mktemp -d /tmp/dsmilh.XXXXXX)
+	chmod 0755 "$HT"
+	mkdir -p "$HT/template/sys"
+	fake_tree "$HT/template/sys"
+	fake_bin "$HT/bin" "$HT/w/sys"
+	export HT
+	export DSMIL_SYSFS=$HT/w/sys
+	export PATH=$HT/bin:$PATH
+	unset DSMIL_CONFIGFS DSMIL_DEBUGFS SYSFS_PATH
+}
+
+host_teardown_file() {
+	[[ -n ${HT:-} && -d $HT ]] && rm -rf "$HT"
+}
+
+# fresh: W = a pristine copy of the template (W/sys is DSMIL_SYSFS).
+fresh() {
+	W=$HT/w
+	rm -rf "$W"
+	cp -a "$HT/template" "$W"
+	S=$W/sys
+	C=$S/class/dsmil
+	P=$S/devices/platform/dsmil.0
+	chmod 0755 "$W"
+}
+
+# dsm SHELL ARGS...: run dsmilctl under SHELL; $output is stdout only,
+# $stderr the error output.
+dsm() {
+	local sh=$1
+	shift
+	run --separate-stderr "$sh" "$DSMILCTL" "$@"
+}
+
+# dsm_nobody SHELL ARGS...: the same as the unprivileged user nobody.
+dsm_nobody() {
+	local sh=$1
+	shift
+	run --separate-stderr setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$sh" "$DSMILCTL" "$@"
+}
+
+need_root() {
+	[[ $(id -u) == 0 ]] || skip "needs root (setpriv to user nobody)"
+}
+
+# put REL VALUE: the file REL of the fake tree holds VALUE
+put() {
+	printf '%s\n' "$2" >"$S/$1"
+}
+
+# dev T ATTR VALUE / grp G ATTR VALUE
+dev() { printf '%s\n' "$3" >"$C/dsmil0:$1/$2"; }
+grp() { printf '%s\n' "$3" >"$C/dsmil0:g$1/$2"; }
+
+# content FILE -> the bytes of FILE, with a visible end: assert_equal
+# "$(content F)" "active\n|"
+content() {
+	local c=
+	IFS= read -r -d '' c <"$1" || true
+	c+='|'
+	printf '%s' "${c//$'\n'/\\n}"
+}
+
+# inject REL ERRNO: writes/reads of REL through dd fail with ERRNO
+inject() {
+	fake_errno "$S" "$1" "$2"
+}
+
+# dd_calls -> number of dd runs since fresh
+dd_calls() {
+	local l=()
+	[[ -f $W/dd.log ]] && mapfile -t l <"$W/dd.log"
+	echo "${#l[@]}"
+}
+
+# gone PID: the process PID has ended (no zombie either), within 5 s
+gone() {
+	local i st
+	for i in $(seq 50); do
+		st=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
+		[[ $st == Z* ]] && return 0
+		sleep 0.1
+	done
+	fail "process $1 still running: $(ps -o pid,stat,cmd -p "$1")"
+}
+
+# fails CODE MESSAGE_SUBSTRING: the last dsm run failed with exit CODE,
+# printed nothing on stdout and one line (plus a "Try" hint for usage
+# errors) starting with "dsmilctl: " and containing MESSAGE_SUBSTRING.
+fails() {
+	assert_equal "$status" "$1"
+	assert_equal "$output" ""
+	local first=${stderr%%$'\n'*} rest=${stderr#*$'\n'}
+	[[ $first == "dsmilctl: "* ]] || fail "stderr does not start with 'dsmilctl: ': $stderr"
+	[[ $first == *"$2"* ]] || fail "stderr lacks '$2': $stderr"
+	if [[ $stderr == *$'\n'* ]]; then
+		[[ $1 == 2 && $rest == "Try 'dsmilctl"*"--help'." ]] ||
+			fail "more than one line on stderr: $stderr"
+	fi
+}

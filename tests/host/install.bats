@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# Packaging and lint: make install-userspace / uninstall-userspace with
+# DESTDIR and PREFIX, shellcheck, man pages, udev rules syntax.
+
+load helpers
+
+setup_file() {
+	host_setup_file
+	make -s -C "$REPO" -f userspace/userspace.mk userspace >&2
+}
+teardown_file() { host_teardown_file; }
+setup() { fresh; }
+
+MK() { make -s -C "$REPO" -f userspace/userspace.mk "$@"; }
+
+EXPECTED_USR="/usr/bin/dsmilctl 755
+/usr/bin/lsdsmil 755
+/usr/lib/modprobe.d/dsmil.conf 644
+/usr/lib/systemd/system/dsmil-metrics.service 644
+/usr/lib/systemd/system/dsmil-metrics.timer 644
+/usr/lib/sysusers.d/dsmil.conf 644
+/usr/lib/udev/rules.d/60-dsmil.rules 644
+/usr/share/man/man8/dsmilctl.8 644
+/usr/share/man/man8/lsdsmil.8 644"
+
+installed() {
+	(cd "$1" && find . -type f -printf '/%P %m\n' | LC_ALL=C sort)
+}
+
+@test "install-userspace: DESTDIR and PREFIX=/usr" {
+	run MK install-userspace DESTDIR="$W/root" PREFIX=/usr
+	assert_success
+	run installed "$W/root"
+	assert_output "$EXPECTED_USR"
+	cmp "$W/root/usr/bin/dsmilctl" "$REPO/userspace/dsmilctl"
+	grep -qx 'ExecStart=/usr/bin/dsmilctl metrics -o /var/lib/prometheus/node-exporter/dsmil.prom' \
+		"$W/root/usr/lib/systemd/system/dsmil-metrics.service"
+	run "$W/root/usr/bin/dsmilctl" --version
+	assert_success
+}
+
+@test "install-userspace: default PREFIX is /usr/local; single dirs override" {
+	run MK install-userspace DESTDIR="$W/root" UDEVRULESDIR=/etc/udev/rules.d
+	assert_success
+	[[ -x $W/root/usr/local/bin/dsmilctl && -x $W/root/usr/local/bin/lsdsmil ]]
+	[[ -f $W/root/usr/local/share/man/man8/dsmilctl.8 ]]
+	[[ -f $W/root/etc/udev/rules.d/60-dsmil.rules ]]
+	[[ -f $W/root/usr/local/lib/modprobe.d/dsmil.conf ]]
+	grep -q 'ExecStart=/usr/local/bin/dsmilctl ' "$W/root/usr/local/lib/systemd/system/dsmil-metrics.service"
+}
+
+@test "uninstall-userspace removes every installed file" {
+	MK install-userspace DESTDIR="$W/root" PREFIX=/usr
+	touch "$W/root/usr/bin/other"
+	run MK uninstall-userspace DESTDIR="$W/root" PREFIX=/usr
+	assert_success
+	run installed "$W/root"
+	assert_output "/usr/bin/other 644"
+	run MK uninstall-userspace DESTDIR="$W/root" PREFIX=/usr
+	assert_success
+}
+
+@test "dsmilctl is shellcheck-clean as sh, dash and bash" {
+	command -v shellcheck >/dev/null || skip "shellcheck not installed"
+	local s
+	for s in sh dash bash; do
+		run shellcheck -s "$s" "$REPO/userspace/dsmilctl"
+		assert_success
+	done
+	run shellcheck -x "$REPO/tests/bench/dsmilctl-ratio.sh"
+	assert_success
+}
+
+@test "dsmilctl is POSIX sh: #!/bin/sh, dash parses it, checkbashisms if installed" {
+	# the shebang is /bin/sh, and dash (Debian's /bin/sh) parses it
+	run head -n1 "$REPO/userspace/dsmilctl"
+	assert_output '#!/bin/sh'
+	run dash -n "$REPO/userspace/dsmilctl"
+	assert_success
+	if command -v checkbashisms >/dev/null; then
+		run checkbashisms "$REPO/userspace/dsmilctl"
+		assert_success
+	fi
+}
+
+@test "man pages render without warnings" {
+	local p
+	for p in dsmilctl lsdsmil; do
+		run groff -man -ww -z "$REPO/userspace/man/$p.8"
+		assert_success
+		assert_output ""
+		run env MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$REPO/userspace/man/$p.8"
+		assert_success
+		assert_output --partial "${p^^}(8)"
+	done
+	# every command of dsmilctl is documented
+	local c
+	for c in list status show get set activate deactivate reset thermal stop resume watch instance metrics sim; do
+		grep -qE "^\.BI? \"?$c\b" "$REPO/userspace/man/dsmilctl.8" ||
+			fail "dsmilctl.8 does not document $c"
+	done
+}
+
+@test "udev rules: every line is a comment, a label or well-formed KEY op \"value\" pairs" {
+	python3 - "$REPO/userspace/udev/60-dsmil.rules" <<'EOF'
+import re, sys
+KEY = r'[A-Z_]+(?:\{[A-Za-z0-9_]+\})?'
+OP = r'(?:==|!=|\+=|-=|:=|=)'
+VAL = r'"(?:[^"\\]|\\.)*"'
+PAIR = re.compile(r'^%s%s%s$' % (KEY, OP, VAL))
+labels, gotos, bad = set(), set(), []
+for n, line in enumerate(open(sys.argv[1]), 1):
+    line = line.strip()
+    if not line or line.startswith('#'):
+        continue
+    pairs = re.findall(r'%s%s%s' % (KEY, OP, VAL), line)
+    if ', '.join(pairs) != line:
+        bad.append('%d: %s' % (n, line))
+    for p in pairs:
+        m = re.match(r'(LABEL|GOTO)="([^"]*)"', p)
+        if m:
+            (labels if m.group(1) == 'LABEL' else gotos).add(m.group(2))
+        if p.startswith('RUN') and '/' not in p.split('"')[1][:1]:
+            bad.append('%d: RUN without an absolute path' % n)
+if gotos - labels:
+    bad.append('GOTO without LABEL: %s' % (gotos - labels))
+print('\n'.join(bad)); sys.exit(1 if bad else 0)
+EOF
+	grep -q 'chgrp dsmil dsmil%n:\*/state dsmil%n:\*/thermal_limit dsmil%n:\*/value' "$REPO/userspace/udev/60-dsmil.rules"
+	grep -q 'TAG+="systemd"' "$REPO/userspace/udev/60-dsmil.rules"
+	grep -q 'ENV{DSMIL_EVENT}=="thermal_trip".*logger' "$REPO/userspace/udev/60-dsmil.rules"
+	grep -q 'ENV{DSMIL_EVENT}=="emergency_stop".*logger' "$REPO/userspace/udev/60-dsmil.rules"
+}
+
+@test "modprobe.d example: only comments and valid options lines" {
+	local f=$REPO/userspace/modprobe.d/dsmil.conf line
+	while IFS= read -r line; do
+		[[ -z $line || $line == '#'* ]] && continue
+		[[ $line =~ ^(options|alias|softdep|blacklist)\  ]] || fail "bad line: $line"
+	done <"$f"
+	# every documented option is a real module parameter
+	local p
+	for p in $(grep -o '^#options dsmil-84dev [a-z_=0-9x,. ]*' "$f" | cut -d' ' -f3- | tr ' ' '\n' | cut -d= -f1 | sort -u); do
+		grep -q "module_param($p," "$REPO"/driver/*.c || fail "no module parameter $p"
+	done
+}
