@@ -16,6 +16,10 @@
 # a kernel-log splat each count as one more failed test.  Exit status 0
 # only when nothing failed.
 #
+# Suites that need a different guest (kernel command line, QEMU devices)
+# say so in a header line (see guest_spec); each distinct need is one
+# more boot.
+#
 # DSMIL_KO=/path/to/x.ko skips the build and tests that module instead.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -82,8 +86,70 @@ finish() {
 	[ "$failed" = 0 ]
 }
 
+# guest_spec SUITE: the suite's guest needs, from header lines in its
+# first 30 lines (one line, empty for none):
+#   # dsmil-guest-append: ARGS    more kernel command line
+#   # dsmil-guest-qemu: CMD       a repo command printing more QEMU args
+guest_spec() {
+	local append qemu
+	append=$(head -n 30 "$1" | sed -n 's/^# dsmil-guest-append: *//p' | head -n1)
+	qemu=$(head -n 30 "$1" | sed -n 's/^# dsmil-guest-qemu: *//p' | head -n1)
+	printf 'append=%s|qemu=%s\n' "$append" "$qemu"
+}
+
+# run_group SPEC SUITE...: one guest boot running bats on the suites that
+# share SPEC; adds its counts to the globals.
+run_group() {
+	local spec=$1 append qemu run status result qemu_args=""
+	shift
+	append=${spec%%|qemu=*}
+	append=${append#append=}
+	qemu=${spec#*|qemu=}
+	if [ -n "$qemu" ] && ! qemu_args=$(cd "$REPO" && bash "$qemu"); then
+		echo "run-suites: $KVER: '$qemu' failed: $* not run (counted as a failure)" >&2
+		failed=$((failed + 1))
+		return
+	fi
+	run=$(new_run_dir "$KVER")
+	echo "== $KVER: bats on $# suite(s) in QEMU${append:+ (append: $append)}${qemu:+ (qemu: $qemu)} (log: $run)"
+	DSMIL_QEMU_ARGS="${DSMIL_QEMU_ARGS:-} $qemu_args" \
+		bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
+		--append "$append" --run-dir "$run" -- bats --tap "$@" || true
+	tap_count "$run/stdout" "$(cat "$run/rc" 2>/dev/null || true)"
+	status=$(cat "$run/status" 2>/dev/null || true)
+	result=$(sed -n 's/^result=//p' <<<"$status")
+	if [ "$result" != ok ]; then
+		echo "run-suites: $KVER: no result from the guest (${result:-run-guest failed}; counted as a failure)" >&2
+		failed=$((failed + 1))
+	fi
+	if grep -qx 'splat=1' <<<"$status"; then
+		echo "run-suites: $KVER: kernel log splat (counted as a failure)" >&2
+		failed=$((failed + 1))
+	fi
+}
+
+# run_groups: the suites grouped by guest_spec, one boot per group, in
+# the order each group's first suite comes.
+run_groups() {
+	local s spec tp=0 tf=0 ts=0
+	local -a order=()
+	local -A members=()
+	for s in "${SUITES[@]}"; do
+		spec=$(guest_spec "$s")
+		[ -n "${members[$spec]+x}" ] || order+=("$spec")
+		members[$spec]+="$s"$'\n'
+	done
+	for spec in "${order[@]}"; do
+		local -a group
+		mapfile -t group < <(printf '%s' "${members[$spec]}")
+		passed=0 failed=0 skipped=0
+		run_group "$spec" "${group[@]}"
+		tp=$((tp + passed)) tf=$((tf + failed)) ts=$((ts + skipped))
+	done
+	passed=$tp failed=$tf skipped=$ts
+}
+
 main() {
-	local run status result
 	parse_args "$@"
 	mkdir -p "$REPO/build/$KVER"
 	if ! resolve_suites; then
@@ -97,21 +163,7 @@ main() {
 		failed=1
 		finish || exit 1
 	fi
-	run=$(new_run_dir "$KVER")
-	echo "== $KVER: bats on ${#SUITES[@]} suite(s) in QEMU (log: $run)"
-	bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
-		--run-dir "$run" -- bats --tap "${SUITES[@]}" || true
-	tap_count "$run/stdout" "$(cat "$run/rc" 2>/dev/null || true)"
-	status=$(cat "$run/status" 2>/dev/null || true)
-	result=$(sed -n 's/^result=//p' <<<"$status")
-	if [ "$result" != ok ]; then
-		echo "run-suites: $KVER: no result from the guest (${result:-run-guest failed}; counted as a failure)" >&2
-		failed=$((failed + 1))
-	fi
-	if grep -qx 'splat=1' <<<"$status"; then
-		echo "run-suites: $KVER: kernel log splat (counted as a failure)" >&2
-		failed=$((failed + 1))
-	fi
+	run_groups
 	finish
 }
 
