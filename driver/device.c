@@ -234,12 +234,12 @@ void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
  */
 static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 {
-	unsigned int slot = d->group->index * d->inst->cfg.devices_per_group +
-			    d->index;
+	int slot = dsmil_token_slot(&d->inst->cfg, d->token);
 
 	if (dsmil_token_quarantined(d->token))
 		return DSMIL_STATE_QUARANTINED;
-	if (dsmil_fw_verify(d) || !dsmil_window_present(d->inst, slot, d->token))
+	if (slot < 0 || dsmil_fw_verify(d) ||
+	    !dsmil_window_present(d->inst, slot, d->token))
 		return DSMIL_STATE_ABSENT;
 	return DSMIL_STATE_READY;
 }
@@ -257,8 +257,8 @@ static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
 	d->inst = inst;
 	d->group = g;
 	d->index = index;
-	d->token = inst->cfg.token_base +
-		   g->index * inst->cfg.devices_per_group + index;
+	d->token = dsmil_slot_token(&inst->cfg,
+				    g->index * inst->cfg.devices_per_group + index);
 	d->thermal_limit = inst->thermal.threshold - DSMIL_THERMAL_LIMIT_MARGIN;
 
 	mutex_lock(&inst->lock);

@@ -293,10 +293,13 @@ const char *dsmil_state_name(enum dsmil_state state);
 const char *dsmil_reason_event(enum dsmil_reason reason);
 const char *dsmil_group_state_name(enum dsmil_group_state state);
 
-/* rules.c: the quarantine list and the state machine, as data */
+/* rules.c: the quarantine list, the state machine and the layout, as data */
 bool dsmil_token_quarantined(u16 token);
 const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
 						enum dsmil_request req);
+u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot);
+int dsmil_token_slot(const struct dsmil_config *cfg, u16 token);
+bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped);
 
 /* ops.c: the operations that enforce the safety rules */
 int dsmil_lock_live(struct dsmil_instance *inst);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil - the safety rules as data: the quarantine list and the device
- * state machine.  Pure lookups, no side effects, so they can be tested
- * exhaustively (see dsmil-kunit.c).
+ * dsmil - the safety rules as data: the quarantine list, the device state
+ * machine, the token <-> slot layout and the thermal hysteresis decision.
+ * Pure functions, no side effects, so they can be tested exhaustively
+ * (see dsmil-kunit.c).
  */
 #include <linux/kernel.h>
 
@@ -74,4 +75,53 @@ const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
 	if (from >= DSMIL_STATE_COUNT || req >= DSMIL_REQ_COUNT)
 		return &invalid;
 	return &dsmil_transitions[from][req];
+}
+
+/**
+ * dsmil_slot_token() - the token of a device slot
+ * @cfg: the instance's configuration
+ * @slot: group * devices_per_group + index
+ *
+ * Tokens are dense from the token base, group by group.
+ *
+ * Return: the token (the caller keeps @slot below the device count).
+ */
+u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot)
+{
+	return cfg->token_base + slot;
+}
+
+/**
+ * dsmil_token_slot() - the device slot of a token
+ * @cfg: the instance's configuration
+ * @token: a token
+ *
+ * Return: the slot, or -ENODEV when @token is not one of the instance's.
+ */
+int dsmil_token_slot(const struct dsmil_config *cfg, u16 token)
+{
+	unsigned int count = cfg->groups * cfg->devices_per_group;
+
+	if (token < cfg->token_base || token - cfg->token_base >= count)
+		return -ENODEV;
+	return token - cfg->token_base;
+}
+
+/**
+ * dsmil_thermal_hot() - is a temperature hot for a limit, with hysteresis?
+ * @temp: the temperature, m°C
+ * @limit: the limit, m°C
+ * @hyst: the hysteresis, m°C (>= 0)
+ * @tripped: whether the limit is tripped now
+ *
+ * At or above the limit is always hot; a tripped limit stays hot until
+ * the temperature has fallen to limit - hysteresis, so that a reading
+ * that wobbles around the limit cannot flap (and hysteresis 0 clears
+ * just below the limit).
+ *
+ * Return: true when the limit is (or stays) tripped.
+ */
+bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped)
+{
+	return temp >= limit || (tripped && temp > limit - hyst);
 }

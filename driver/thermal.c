@@ -128,15 +128,6 @@ static int dsmil_thermal_hottest(struct dsmil_instance *inst)
 	return t;
 }
 
-/*
- * At or above the limit is always hot; a tripped device stays hot until
- * it has cooled to limit - hysteresis (so hysteresis 0 cannot flap).
- */
-static bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped)
-{
-	return temp >= limit || (tripped && temp > limit - hyst);
-}
-
 static bool dsmil_thermal_device_hot(struct dsmil_device *d)
 {
 	if (d->inst->thermal.platform_tripped)

@@ -26,7 +26,7 @@ SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 #  PARENTHESIS_ALIGNMENT, OPEN_ENDED_LINE: TRACE_EVENT() layout as in
 #    include/trace/events/*.h
 CHECKPATCH_IGNORE=LINUX_VERSION_CODE,CONSTANT_COMPARISON,MACRO_ARG_REUSE,STATIC_CONST_CHAR_ARRAY,CAMELCASE,PARENTHESIS_ALIGNMENT,OPEN_ENDED_LINE
-# and, in the KUnit test tables (dsmil-kunit.c) only:
+# and, in the KUnit test tables (kunit*.[ch]) only:
 #  COMPLEX_MACRO: table-row macros expand to struct initializers
 #  STRING_FRAGMENTS: inputs with an embedded NUL ("1\0" "2") on purpose
 #  LONG_LINE: one table row per line reads better than wrapped rows
@@ -48,7 +48,7 @@ result() {
 
 driver_sources() {
 	find "$REPO/driver" -maxdepth 1 \( -name '*.c' -o -name '*.h' \) \
-		! -name '*.mod.c' ! -name '*-kunit.c' | sort
+		! -name '*.mod.c' ! -name 'kunit*' | sort
 }
 
 # Extract only the scripts we need from the source tarball, once.
@@ -84,7 +84,7 @@ check_checkpatch() {
 	local log=$1 rc=0
 	# shellcheck disable=SC2046
 	checkpatch --ignore "$CHECKPATCH_IGNORE" $(driver_sources) >"$log" 2>&1 || rc=1
-	checkpatch --ignore "$KUNIT_IGNORE" "$REPO"/driver/*-kunit.c >>"$log" 2>&1 || rc=1
+	checkpatch --ignore "$KUNIT_IGNORE" "$REPO"/driver/kunit*.[ch] >>"$log" 2>&1 || rc=1
 	return $rc
 }
 
@@ -92,7 +92,7 @@ check_kernel_doc() {
 	local log=$1
 	# shellcheck disable=SC2046
 	perl "$CACHE/scripts/kernel-doc" -none $(driver_sources) \
-		"$REPO"/driver/*-kunit.c >"$log" 2>&1
+		"$REPO"/driver/kunit*.[ch] >"$log" 2>&1
 	! grep -q . "$log"
 }
 

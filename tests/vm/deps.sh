@@ -23,7 +23,8 @@ BASE_PKGS=(gcc make libc6-dev qemu-system-x86 busybox-static bats bats-assert
 	bats-support kmod udev cpio xz-utils zstd
 	sparse shellcheck linux-source-6.12 lm-sensors
 	libsysfs-dev pkg-config jq valgrind strace dash curl groff-base man-db
-	prometheus prometheus-node-exporter python3 acpica-tools)
+	prometheus prometheus-node-exporter python3 acpica-tools
+	dkms python3-docutils)
 
 APT_UPDATED=0
 

@@ -73,6 +73,10 @@ build_module() {
 		fi
 		cp "$ko" "$(ko_path "$rel").tmp"
 		mv "$(ko_path "$rel").tmp" "$(ko_path "$rel")"
+		# The KUnit module, built only for kernels with CONFIG_KUNIT.
+		rm -f "$REPO/build/$rel/dsmil-kunit.ko"
+		[ ! -f "$REPO/driver/dsmil-kunit.ko" ] ||
+			cp "$REPO/driver/dsmil-kunit.ko" "$REPO/build/$rel/dsmil-kunit.ko"
 	) 8>"$REPO/build/.module.lock"
 }
 
@@ -99,6 +103,28 @@ tap_count() {
 		echo "tap: bats exited $status without a failed test" >&2
 		failed=1
 	fi
+}
+
+# ktap_count FILE...: count the leaf results of KUnit KTAP output (a test
+# case, or each parameter of a parameterised one) into the globals
+# passed, failed and skipped.  A result is a leaf when no deeper result
+# came since the previous result at its own level.
+ktap_count() {
+	local counts
+	counts=$(awk '
+		/^[ \t]*(not )?ok [0-9]+/ {
+			match($0, /^[ \t]*/)
+			i = RLENGTH
+			if (!kids[i]) {
+				if ($0 ~ /# SKIP/) s++
+				else if ($0 ~ /^[ \t]*not ok/) f++
+				else p++
+			}
+			kids[i] = 0
+			for (j = 0; j < i; j++) kids[j] = 1
+		}
+		END { printf "%d %d %d\n", p, f, s }' "$@")
+	read -r passed failed skipped <<<"$counts"
 }
 
 # write_counts FILE: store the globals passed/failed/skipped.

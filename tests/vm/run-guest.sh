@@ -25,8 +25,8 @@
 #   status                    summary: result= cmd_rc= splat= seconds=
 #
 # Environment inside the guest: DSMIL_REPO, DSMIL_KO, DSMIL_KVER,
-# DSMIL_RUN_DIR (the run dir as the guest sees it), BATS_LIB_PATH, plus
-# any --env.  DSMIL_KO defaults to build/REL/dsmil-84dev.ko (an exported
+# DSMIL_RUN_DIR (the run dir as the guest sees it), BATS_LIB_PATH, every
+# other exported DSMIL_* variable (suite knobs), plus any --env.  DSMIL_KO defaults to build/REL/dsmil-84dev.ko (an exported
 # DSMIL_KO overrides it).
 #
 # Exit status: CMD's status when the guest ran it and its kernel log is
@@ -39,8 +39,8 @@
 # (123 and 124 win over 122.)  The kernel log lines that fail a run are
 # those of SPLAT_RE below: BUG, WARNING, Oops, general protection,
 # refcount_t, list_del corruption, sleeping function called from invalid
-# context, KASAN, UBSAN, possible circular locking, kmemleak, Kernel panic,
-# Call Trace.
+# context, KASAN, UBSAN, possible circular locking, kmemleak's "N new
+# suspected memory leaks", Kernel panic, Call Trace.
 #
 # Environment knobs (defaults in brackets):
 #   DSMIL_KVM=1          use KVM instead of TCG (nested KVM is broken here)
@@ -68,7 +68,7 @@ INITRAMFS_FORMAT=2
 # Modules the initramfs /init needs; their dependencies are added.
 INITRAMFS_MODULES=(virtio_pci 9pnet_virtio 9p overlay configfs)
 # Kernel log lines that fail a run (matched as extended regexes).
-SPLAT_RE='\bBUG\b|\bWARNING\b|Oops|general protection|refcount_t|list_del corruption|sleeping function called from invalid context|KASAN|UBSAN|possible circular locking|kmemleak|Kernel panic|Call Trace'
+SPLAT_RE='\bBUG\b|\bWARNING\b|Oops|general protection|refcount_t|list_del corruption|sleeping function called from invalid context|KASAN|UBSAN|possible circular locking|kmemleak: [0-9]+ new suspected memory leak|Kernel panic|Call Trace'
 
 # panic=-1: a panic reboots, and -no-reboot turns that into QEMU's exit.
 # Under TCG on a busy host a vCPU can stall for many seconds: raise the
@@ -216,6 +216,11 @@ prepare_run_dir() {
 	local ko e
 	ko=${DSMIL_KO:-$(ko_path "$KVER")}
 	{
+		# Suite knobs (DSMIL_FUZZ_SEED, ...): every exported DSMIL_*
+		# goes in; the lines below override the harness's own.
+		for e in $(compgen -e | grep '^DSMIL_' || true); do
+			printf 'export %s=%q\n' "$e" "${!e}"
+		done
 		printf 'export DSMIL_REPO=%q\n' "$REPO"
 		printf 'export DSMIL_KO=%q\n' "$ko"
 		printf 'export DSMIL_KVER=%q\n' "$KVER"

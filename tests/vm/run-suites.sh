@@ -97,6 +97,18 @@ guest_spec() {
 	printf 'append=%s|qemu=%s\n' "$append" "$qemu"
 }
 
+# add_ktap RUN_DIR: add the KUnit results a suite left in the run dir
+# ($DSMIL_RUN_DIR/*.ktap in the guest) to the counts.
+add_ktap() {
+	local -a files
+	local p=$passed f=$failed s=$skipped
+	mapfile -t files < <(find "$1" -maxdepth 1 -name '*.ktap' | LC_ALL=C sort)
+	[ "${#files[@]}" -gt 0 ] || return 0
+	ktap_count "${files[@]}"
+	echo "== $KVER: KUnit: $(summary_line)"
+	passed=$((p + passed)) failed=$((f + failed)) skipped=$((s + skipped))
+}
+
 # run_group SPEC SUITE...: one guest boot running bats on the suites that
 # share SPEC; adds its counts to the globals.
 run_group() {
@@ -116,6 +128,7 @@ run_group() {
 		bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
 		--append "$append" --run-dir "$run" -- bats --tap "$@" || true
 	tap_count "$run/stdout" "$(cat "$run/rc" 2>/dev/null || true)"
+	add_ktap "$run"
 	status=$(cat "$run/status" 2>/dev/null || true)
 	result=$(sed -n 's/^result=//p' <<<"$status")
 	if [ "$result" != ok ]; then

@@ -1,259 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil - KUnit suite "dsmil" for the driver's pure logic: the device state
- * machine (every state x every request), the quarantine list, the input
- * parsers (request, u32, group list, millidegrees, token list, fault) and
- * the name tables.
- *
- * Built only against kernels with CONFIG_KUNIT (the debug kernel of
- * tests/vm/debug-kernel.sh), see driver/Kbuild.  Results after loading:
- * /sys/kernel/debug/kunit/dsmil/results (KTAP).
- *
- * The code under test has no side effects and no state, so instead of
- * linking against dsmil-84dev.ko (which would need exported symbols, or a
- * loaded driver with its platform devices) this module compiles its own
- * copy of parse.c and rules.c.  Their global functions stay local to this
- * module: nothing is exported, so the two modules never clash.
- *
- * Every parser input is copied into a heap buffer of exactly count + 1
- * bytes (the NUL sysfs puts after the data), so KASAN reports any read
- * past what a write could have supplied.
- *
- * The expected values below are written out by hand from the documented
- * rules (driver/dsmil.h, parse.c, ops.c), not computed from the code.
+ * dsmil - KUnit suite "dsmil_parse": every accepted and rejected form of
+ * the input parsers (request, u32, group list, fault, millidegrees, token
+ * list) and the name tables (parse.c).
  */
 #include <kunit/test.h>
-#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
-#include <linux/module.h>
 #include <linux/string.h>
 
 #include "dsmil.h"
-
-#include "parse.c"
-#include "rules.c"
-
-/* ---- helpers ----------------------------------------------------------- */
-
-/* A string literal with its length, so inputs may contain NULs. */
-#define IN(s)	.buf = (s), .len = sizeof(s) - 1
-
-static const char * const dsmil_kunit_req_names[DSMIL_REQ_COUNT] = {
-	[DSMIL_REQ_ACTIVE]	= "active",
-	[DSMIL_REQ_READY]	= "ready",
-	[DSMIL_REQ_RESET]	= "reset",
-};
-
-/* Quote @buf for a KTAP test name: no '#', no newline, no bare NUL. */
-static void dsmil_kunit_quote(const char *prefix, const char *buf, size_t len,
-			      char *desc)
-{
-	size_t i, n;
-
-	n = scnprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s\"", prefix);
-	for (i = 0; i < len; i++) {
-		unsigned char c = buf[i];
-
-		if (c == '\n')
-			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\\n");
-		else if (!c)
-			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\\0");
-		else if (c == '#' || c == '"' || c == '\\' || !isprint(c))
-			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n,
-				       "\\x%02x", c);
-		else
-			n += scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n,
-				       "%c", c);
-	}
-	scnprintf(desc + n, KUNIT_PARAM_DESC_SIZE - n, "\"");
-}
-
-/* What sysfs hands a store(): exactly @len bytes, then a NUL. */
-static char *dsmil_kunit_input(struct kunit *test, const char *buf, size_t len)
-{
-	char *p = kunit_kmalloc(test, len + 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
-	memcpy(p, buf, len);
-	p[len] = '\0';
-	return p;
-}
-
-/* ---- the state machine ------------------------------------------------- */
-
-struct dsmil_kunit_transition {
-	enum dsmil_state from;
-	enum dsmil_request req;
-	int err;
-	enum dsmil_action action;	/* DSMIL_ACT_NONE when refused */
-	enum dsmil_state to;		/* meaningful only when err == 0 */
-};
-
-#define T_MOVE(f, r, a, t)	\
-	{ DSMIL_STATE_##f, DSMIL_REQ_##r, 0, DSMIL_ACT_##a, DSMIL_STATE_##t }
-#define T_REFUSE(f, r, e)	\
-	{ DSMIL_STATE_##f, DSMIL_REQ_##r, e, DSMIL_ACT_NONE, DSMIL_STATE_##f }
-
-/* Every state x every request, in enum order. */
-static const struct dsmil_kunit_transition dsmil_kunit_transitions[] = {
-	/* An absent device has nothing to switch. */
-	T_REFUSE(ABSENT, ACTIVE, -ENODEV),
-	T_REFUSE(ABSENT, READY, -ENODEV),
-	T_REFUSE(ABSENT, RESET, -ENODEV),
-	/* Ready: activate; ready again is a no-op; reset is for errors only. */
-	T_MOVE(READY, ACTIVE, ACTIVATE, ACTIVE),
-	T_MOVE(READY, READY, NONE, READY),
-	T_REFUSE(READY, RESET, -EBUSY),
-	/* Active: active again is a no-op; ready deactivates. */
-	T_MOVE(ACTIVE, ACTIVE, NONE, ACTIVE),
-	T_MOVE(ACTIVE, READY, DEACTIVATE, READY),
-	T_REFUSE(ACTIVE, RESET, -EBUSY),
-	/* Error: only a reset (which deactivates) leaves it. */
-	T_REFUSE(ERROR, ACTIVE, -EBUSY),
-	T_REFUSE(ERROR, READY, -EBUSY),
-	T_MOVE(ERROR, RESET, DEACTIVATE, READY),
-	/* Quarantined: nothing, ever. */
-	T_REFUSE(QUARANTINED, ACTIVE, -EPERM),
-	T_REFUSE(QUARANTINED, READY, -EPERM),
-	T_REFUSE(QUARANTINED, RESET, -EPERM),
-	/* Emergency: only the thermal code leaves it, never a request. */
-	T_REFUSE(EMERGENCY, ACTIVE, -EBUSY),
-	T_REFUSE(EMERGENCY, READY, -EBUSY),
-	T_REFUSE(EMERGENCY, RESET, -EBUSY),
-};
-
-/* A new state or request must be added to the table above. */
-static_assert(ARRAY_SIZE(dsmil_kunit_transitions) ==
-	      DSMIL_STATE_COUNT * DSMIL_REQ_COUNT);
-
-static void dsmil_kunit_transition_desc(const struct dsmil_kunit_transition *t,
-					char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s + %s", dsmil_state_name(t->from),
-		 dsmil_kunit_req_names[t->req]);
-}
-
-KUNIT_ARRAY_PARAM(dsmil_kunit_transition, dsmil_kunit_transitions,
-		  dsmil_kunit_transition_desc);
-
-static void dsmil_test_transition(struct kunit *test)
-{
-	const struct dsmil_kunit_transition *want = test->param_value;
-	const struct dsmil_transition *got = dsmil_transition(want->from, want->req);
-
-	KUNIT_ASSERT_NOT_NULL(test, got);
-	KUNIT_EXPECT_EQ(test, got->err, want->err);
-	/* A refused request must not ask for any firmware call. */
-	KUNIT_EXPECT_EQ(test, got->action, want->action);
-	if (!want->err)
-		KUNIT_EXPECT_EQ(test, got->to, want->to);
-}
-
-/* The expected table above lists each (state, request) pair exactly once. */
-static void dsmil_test_transition_table_complete(struct kunit *test)
-{
-	unsigned int seen[DSMIL_STATE_COUNT][DSMIL_REQ_COUNT] = {};
-	unsigned int i, s, r;
-
-	for (i = 0; i < ARRAY_SIZE(dsmil_kunit_transitions); i++) {
-		const struct dsmil_kunit_transition *t = &dsmil_kunit_transitions[i];
-
-		KUNIT_ASSERT_LT(test, t->from, DSMIL_STATE_COUNT);
-		KUNIT_ASSERT_LT(test, t->req, DSMIL_REQ_COUNT);
-		seen[t->from][t->req]++;
-	}
-	for (s = 0; s < DSMIL_STATE_COUNT; s++)
-		for (r = 0; r < DSMIL_REQ_COUNT; r++)
-			KUNIT_EXPECT_EQ_MSG(test, seen[s][r], 1,
-					    "state %u request %u", s, r);
-}
-
-static void dsmil_test_transition_out_of_range(struct kunit *test)
-{
-	static const struct {
-		unsigned int from, req;
-	} cases[] = {
-		{ DSMIL_STATE_COUNT, DSMIL_REQ_ACTIVE },
-		{ DSMIL_STATE_COUNT, DSMIL_REQ_READY },
-		{ DSMIL_STATE_COUNT, DSMIL_REQ_RESET },
-		{ DSMIL_STATE_ABSENT, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_READY, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_ACTIVE, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_ERROR, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_QUARANTINED, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_EMERGENCY, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_COUNT, DSMIL_REQ_COUNT },
-		{ DSMIL_STATE_COUNT + 1, DSMIL_REQ_ACTIVE },
-		{ DSMIL_STATE_READY, DSMIL_REQ_COUNT + 1 },
-		{ 255, DSMIL_REQ_ACTIVE },
-		{ DSMIL_STATE_ACTIVE, 255 },
-		{ INT_MAX, DSMIL_REQ_ACTIVE },
-		{ DSMIL_STATE_ACTIVE, INT_MAX },
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const struct dsmil_transition *t =
-			dsmil_transition(cases[i].from, cases[i].req);
-
-		KUNIT_ASSERT_NOT_NULL(test, t);
-		KUNIT_EXPECT_EQ_MSG(test, t->err, -EINVAL, "state %u request %u",
-				    cases[i].from, cases[i].req);
-		KUNIT_EXPECT_EQ_MSG(test, t->action, DSMIL_ACT_NONE,
-				    "state %u request %u", cases[i].from,
-				    cases[i].req);
-	}
-}
-
-/* ---- quarantine -------------------------------------------------------- */
-
-static const u16 dsmil_kunit_quarantine[] = { 0x8009, 0x800a, 0x800b, 0x8019, 0x8029 };
-
-static void dsmil_test_quarantine_listed(struct kunit *test)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(dsmil_kunit_quarantine); i++)
-		KUNIT_EXPECT_TRUE_MSG(test,
-				      dsmil_token_quarantined(dsmil_kunit_quarantine[i]),
-				      "token 0x%04x", dsmil_kunit_quarantine[i]);
-}
-
-static void dsmil_test_quarantine_neighbours(struct kunit *test)
-{
-	static const u16 clear[] = {
-		0x8008, 0x800c,		/* around 0x8009..0x800b */
-		0x8018, 0x801a,		/* around 0x8019 */
-		0x8028, 0x802a,		/* around 0x8029 */
-		0x8000, 0x8053,		/* first and last of the 84 devices */
-		0x0009, 0x0019, 0x0029,	/* same low bits, no base */
-		0x0000, 0xffff,
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(clear); i++)
-		KUNIT_EXPECT_FALSE_MSG(test, dsmil_token_quarantined(clear[i]),
-				       "token 0x%04x", clear[i]);
-}
-
-/* Exactly the five tokens, out of all 65536. */
-static void dsmil_test_quarantine_exhaustive(struct kunit *test)
-{
-	unsigned int token, i, found = 0;
-
-	for (token = 0; token <= U16_MAX; token++) {
-		bool listed = false;
-
-		for (i = 0; i < ARRAY_SIZE(dsmil_kunit_quarantine); i++)
-			listed |= dsmil_kunit_quarantine[i] == token;
-		if (dsmil_token_quarantined(token) != listed)
-			KUNIT_FAIL(test, "token 0x%04x: quarantined=%d, expected %d",
-				   token, !listed, listed);
-		found += listed;
-	}
-	KUNIT_EXPECT_EQ(test, found, ARRAY_SIZE(dsmil_kunit_quarantine));
-}
+#include "kunit.h"
 
 /* ---- dsmil_parse_request() --------------------------------------------- */
 
@@ -764,13 +521,7 @@ static void dsmil_test_names(struct kunit *test)
 			   dsmil_kunit_req_names[DSMIL_REQ_READY]);
 }
 
-static struct kunit_case dsmil_test_cases[] = {
-	KUNIT_CASE(dsmil_test_transition_table_complete),
-	KUNIT_CASE_PARAM(dsmil_test_transition, dsmil_kunit_transition_gen_params),
-	KUNIT_CASE(dsmil_test_transition_out_of_range),
-	KUNIT_CASE(dsmil_test_quarantine_listed),
-	KUNIT_CASE(dsmil_test_quarantine_neighbours),
-	KUNIT_CASE(dsmil_test_quarantine_exhaustive),
+static struct kunit_case dsmil_parse_cases[] = {
 	KUNIT_CASE_PARAM(dsmil_test_parse_request, dsmil_kunit_request_gen_params),
 	KUNIT_CASE_PARAM(dsmil_test_parse_u32, dsmil_kunit_u32_gen_params),
 	KUNIT_CASE_PARAM(dsmil_test_parse_group_list, dsmil_kunit_groups_gen_params),
@@ -781,12 +532,9 @@ static struct kunit_case dsmil_test_cases[] = {
 	{}
 };
 
-static struct kunit_suite dsmil_test_suite = {
-	.name = "dsmil",
-	.test_cases = dsmil_test_cases,
+static struct kunit_suite dsmil_parse_suite = {
+	.name = "dsmil_parse",
+	.test_cases = dsmil_parse_cases,
 };
 
-kunit_test_suite(dsmil_test_suite);
-
-MODULE_DESCRIPTION("KUnit tests of the dsmil driver's state machine, quarantine list and parsers");
-MODULE_LICENSE("GPL");
+kunit_test_suite(dsmil_parse_suite);

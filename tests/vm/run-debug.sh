@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-debug.sh [--timeout SEC] [suite.bats ...]
+#
+# The debug-kernel lane: build (once per machine, cached) the 6.12 kernel
+# with KASAN, lockdep, kmemleak, UBSAN, debug objects and KUnit
+# (tests/vm/debug-kernel.sh), build the module and the KUnit module
+# against it, and run in one guest:
+#   tests/debug/begin.bats   the detectors are there; kmemleak cleared
+#   tests/debug/kunit.bats   the KUnit suites (their KTAP results count)
+#   the representative subset DEBUG_SUITES below (or the given suites)
+#   tests/debug/end.bats     unload, kmemleak scans: any leak fails
+# Any KASAN/lockdep/UBSAN/BUG/WARNING/kmemleak report in the kernel log
+# fails the lane (tests/vm/run-guest.sh).  Output and counts as
+# tests/vm/run-suites.sh.
+#
+# The whole guest suite takes hours on a KASAN kernel under TCG, so the
+# lane runs a subset that still covers load/unload, every attribute,
+# thermal, configfs teardown and concurrency, with the fuzzer, stress and
+# load-cycle knobs scaled down (DEBUG_ENV; an exported value wins).
+set -euo pipefail
+shopt -s inherit_errexit
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$VM_DIR/lib.sh"
+
+DEBUG_SUITES=(module attrs state thermal configfs fuzz stress cycles)
+DEBUG_ENV=(DSMIL_FUZZ_PAYLOADS=200 DSMIL_STRESS_SECONDS=30 DSMIL_CYCLES=20
+	DSMIL_CONFIGFS_LOOPS=20)
+TIMEOUT=${DSMIL_VM_TIMEOUT:-3000}
+SUITES=()
+
+parse_args() {
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--timeout) TIMEOUT=${2:?}; shift 2 ;;
+		-h|--help) sed -n '4p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2; exit 2 ;;
+		*) SUITES+=("$1"); shift ;;
+		esac
+	done
+}
+
+# default_suites: begin, kunit, the subset that exists, end.
+default_suites() {
+	local s
+	echo "$REPO/tests/debug/begin.bats"
+	echo "$REPO/tests/debug/kunit.bats"
+	for s in "${DEBUG_SUITES[@]}"; do
+		[ ! -f "$REPO/tests/kernel/$s.bats" ] || echo "$REPO/tests/kernel/$s.bats"
+	done
+	echo "$REPO/tests/debug/end.bats"
+}
+
+main() {
+	local env kv name
+	parse_args "$@"
+	[ "${#SUITES[@]}" -gt 0 ] || mapfile -t SUITES < <(default_suites)
+	if ! env=$(bash "$VM_DIR/debug-kernel.sh"); then
+		echo "run-debug: the debug kernel did not build (see above)" >&2
+		passed=0 failed=1 skipped=0
+		[ -z "${DSMIL_COUNTS_FILE:-}" ] || write_counts "$DSMIL_COUNTS_FILE"
+		exit 1
+	fi
+	local KVER KERNEL KDIR
+	eval "$env"
+	mkdir -p "$REPO/build/$KVER"
+	cp "$KDIR/.config" "$REPO/build/$KVER/kernel.config"
+	for kv in "${DEBUG_ENV[@]}"; do
+		name=${kv%%=*}
+		[ -n "${!name:-}" ] || export "${name}=${kv#*=}"
+	done
+	DSMIL_VM_KERNEL=$KERNEL DSMIL_KDIR=$KDIR \
+		exec bash "$VM_DIR/run-suites.sh" --kver "$KVER" --timeout "$TIMEOUT" "${SUITES[@]}"
+}
+
+main "$@"
