@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [--kver REL]: `make bench`, every benchmark in one guest run of
+# kernel REL (default: the newest Debian kernel from tests/vm/kernels.sh),
+# then one table on stdout, also kept in build/bench/table.txt (the full
+# output in build/bench/output.txt).
+#
+#   1. `value` read vs the ro `token` read (read-ratio.c)   target <= 1.5x
+#   2. module load to 84 devices; configfs enable of 12..256
+#      devices and the growth exponent (scale.sh)            target: linear
+#   3. module text+data (`size` on the .ko)                 target <= 64 KiB
+#   4. thermal stop latency (thermal-latency.sh)            target < 1 ms
+#   5. dsmilctl list vs cat */state (dsmilctl-ratio.sh)     target <= 3x
+# Figures only: nothing here passes or fails on a number (TCG timings are
+# noisy; ratios are what to compare).  Knobs: THERMAL_BENCH_N, SCALE_RUNS,
+# BENCH_READS, BENCH_DSMILCTL_RUNS.
+set -euo pipefail
+shopt -s inherit_errexit
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../vm" && pwd)
+# shellcheck source=tests/vm/lib.sh
+. "$VM_DIR/lib.sh"
+
+OUT=$REPO/build/bench
+
+# text_data_kib KO: text + data of the module as `size` counts them (all
+# allocated sections, so also the kernel's metadata: modversions CRCs,
+# ORC unwind tables, call-site lists), in KiB.
+text_data_kib() {
+	size "$1" | awk 'NR == 2 { printf "%.1f", ($1 + $2) / 1024 }'
+}
+
+# own_kib KO: only the module's own code and data (.text*, .rodata*,
+# .data*, .bss), in KiB.
+own_kib() {
+	size -A "$1" | awk '$1 ~ /^\.(init\.|exit\.|ref\.)?(text|rodata|data|bss)/ { s += $2 }
+		END { printf "%.1f", s / 1024 }'
+}
+
+# value KEY: the figure a BENCH line gave, or "n/a".
+value() {
+	local v
+	v=$(sed -n "s/^BENCH $1 //p" "$OUT/output.txt" | tail -n1)
+	echo "${v:-n/a}"
+}
+
+table() {
+	local size=$1 own=$2
+	printf '%-44s %12s  %s\n' "benchmark ($KVER, TCG)" "result" "target"
+	printf '%-44s %12s  %s\n' "value read / token read" "$(value value_ratio)x" "<= 1.5x"
+	printf '%-44s %12s  %s\n' "module load to 84 devices" "$(value load_ms) ms" "-"
+	for n in 12 48 96 192 256; do
+		printf '%-44s %12s  %s\n' "configfs enable, $n devices" "$(value "enable_ms_$n") ms" "-"
+	done
+	printf '%-44s %12s  %s\n' "configfs growth exponent k (t ~ n^k)" "$(value growth_k)" "~1 (linear)"
+	printf '%-44s %12s  %s\n' "module text+data (size)" "$size KiB" "<= 64 KiB"
+	printf '%-44s %12s  %s\n' "  of which the module's own code and data" "$own KiB" "-"
+	printf '%-44s %12s  %s\n' "thermal stop, in kernel, p99" "$(value stop_p99_us) us" "< 1000 us"
+	printf '%-44s %12s  %s\n' "thermal stop, in kernel, max" "$(value stop_max_us) us" "-"
+	printf '%-44s %12s  %s\n' "thermal stop, seen from userspace, p99" "$(value user_stop_p99_us) us" "-"
+	printf '%-44s %12s  %s\n' "dsmilctl list / cat */state" "$(value dsmilctl_ratio)x" "<= 3x"
+}
+
+main() {
+	KVER=""
+	[ "${1:-}" != --kver ] || KVER=${2:?}
+	[ -n "$KVER" ] || KVER=$(bash "$VM_DIR/kernels.sh" | tail -n1)
+	mkdir -p "$OUT"
+	build_module "$KVER"
+	gcc -O2 -Wall -Wextra -o "$OUT/read-ratio" "$REPO/tests/bench/read-ratio.c"
+	gcc -O2 -Wall -Wextra -o "$OUT/thermal-latency" "$REPO/tests/bench/thermal-latency.c"
+	bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "${DSMIL_VM_TIMEOUT:-1800}" \
+		--env "BENCH_BIN=$OUT" -- bash tests/bench/guest.sh | tee "$OUT/output.txt"
+	echo
+	table "$(text_data_kib "$(ko_path "$KVER")")" "$(own_kib "$(ko_path "$KVER")")" |
+		tee "$OUT/table.txt"
+}
+
+main "$@"
