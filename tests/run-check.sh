@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# What `make check` runs: every kernel suite (tests/kernel/*.bats, or the
-# smoke suite while there is none) on every test kernel from
-# tests/vm/kernels.sh, each kernel booted once in QEMU, plus the host-only
-# suites tests/host/*.bats when there are any.
+# What `make check` runs: hygiene (tests/hygiene.sh), every kernel suite
+# (tests/kernel/*.bats) on every test kernel from tests/vm/kernels.sh in
+# QEMU, the debug-kernel lane (tests/vm/run-debug.sh: KUnit and a subset
+# of the suites under KASAN/lockdep/kmemleak/UBSAN), and the host-only
+# suites tests/host/*.bats.
 #
 # Output: the TAP of every run, a "REL: N passed, N failed, N skipped" line
 # per kernel, and as the very last line the sum:
@@ -67,6 +68,22 @@ run_kernels() {
 	done
 }
 
+# run_debug: the debug-kernel lane (KASAN, lockdep, kmemleak, UBSAN,
+# KUnit; tests/vm/run-debug.sh).  DSMIL_DEBUG_LANE=0 leaves it out (for
+# a quick local run only: CI runs it).
+run_debug() {
+	local counts=$COUNTS_DIR/debug
+	if [ "${DSMIL_DEBUG_LANE:-1}" = 0 ]; then
+		echo "SKIP: debug lane: DSMIL_DEBUG_LANE=0"
+		return
+	fi
+	echo
+	echo "=== debug kernel lane"
+	DSMIL_COUNTS_FILE=$counts bash "$VM_DIR/run-debug.sh" || true
+	read_counts "$counts"
+	add_counts "debug kernel"
+}
+
 # run_host: tests/host/*.bats with the host's bats, when there are any.
 run_host() {
 	local -a suites
@@ -99,6 +116,7 @@ main() {
 	trap 'rm -rf "$COUNTS_DIR"' EXIT
 	run_hygiene
 	run_kernels
+	run_debug
 	run_host
 	echo
 	echo "=== summary"
