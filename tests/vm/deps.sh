@@ -111,17 +111,19 @@ kernel_61() {
 # The look-ups below print nothing when nothing matches, never fail: with
 # pipefail, a failing dpkg-query/apt-cache would end the script.
 
-# newest_612_available: newest 6.12 release in the apt lists, or nothing.
+# newest_612_available FLAVOUR: newest 6.12 release of FLAVOUR (amd64,
+# rt-amd64) in the apt lists, or nothing.
 newest_612_available() {
 	apt-cache pkgnames linux-headers-6.12. 2>/dev/null |
-		sed -n 's/^linux-headers-\(6\.12\.[0-9]*+deb12-amd64\)$/\1/p' |
+		sed -n "s/^linux-headers-\\(6\\.12\\.[0-9]*+deb12-$1\\)\$/\\1/p" |
 		sort -V | tail -n1 || true
 }
 
-# newest_612_installed: newest 6.12 release whose headers are installed.
+# newest_612_installed FLAVOUR: newest 6.12 release of FLAVOUR whose
+# headers are installed.
 newest_612_installed() {
 	dpkg-query -W -f='${db:Status-Status} ${Package}\n' 'linux-headers-6.12.*' 2>/dev/null |
-		sed -n 's/^installed linux-headers-\(6\.12\.[0-9]*+deb12-amd64\)$/\1/p' |
+		sed -n "s/^installed linux-headers-\\(6\\.12\\.[0-9]*+deb12-$1\\)\$/\\1/p" |
 		sort -V | tail -n1 || true
 }
 
@@ -130,11 +132,12 @@ image_612_installed() {
 	is_installed "linux-image-$1" || is_installed "linux-image-$1-unsigned"
 }
 
-# kernel_612: newest 6.12 headers + image; prints SKIP and returns 0 on failure.
+# kernel_612 [FLAVOUR]: newest 6.12 headers + image of FLAVOUR (default
+# amd64; rt-amd64 is PREEMPT_RT); prints SKIP and returns 0 on failure.
 kernel_612() {
-	local rel inst img
-	inst=$(newest_612_installed)
-	rel=$(newest_612_available)
+	local rel inst img flavour=${1:-amd64}
+	inst=$(newest_612_installed "$flavour")
+	rel=$(newest_612_available "$flavour")
 	# Nothing to do when a complete 6.12 is installed and the local lists
 	# know of nothing newer (no network access on a no-op run).
 	if [ -n "$inst" ] && image_612_installed "$inst" &&
@@ -144,9 +147,9 @@ kernel_612() {
 	fi
 	# 6.12 is optional: a failed update only means older lists.
 	apt_update_once || log "apt-get update failed"
-	rel=$(newest_612_available)
+	rel=$(newest_612_available "$flavour")
 	if [ -z "$rel" ]; then
-		echo "SKIP: 6.12 kernel: no linux-headers-6.12.*+deb12-amd64 in the apt lists"
+		echo "SKIP: 6.12 kernel: no linux-headers-6.12.*+deb12-$flavour in the apt lists"
 		return 0
 	fi
 	local todo=()
@@ -177,7 +180,8 @@ main() {
 	mapfile -t todo < <(missing "${BASE_PKGS[@]}")
 	[ "${#todo[@]}" -eq 0 ] || apt_install "${todo[@]}"
 	kernel_61
-	kernel_612
+	kernel_612 amd64
+	kernel_612 rt-amd64
 }
 
 main "$@"; exit

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Print the kernel releases to test, one per line: the newest installed
-# Debian 6.1 kernel first, then the newest 6.12 backport.  A release is
+# Debian 6.1 kernel first, then the newest 6.12 backport, then the newest
+# 6.12 PREEMPT_RT backport (-rt-amd64).  A release is
 # listed only when it can be both built against (/lib/modules/REL/build)
 # and booted (/boot/vmlinuz-REL).
 #
@@ -38,6 +39,7 @@ main() {
 	fi
 	newest '6.1.[0-9]*-amd64'
 	newest '6.12.[0-9]*+deb12-amd64'
+	newest '6.12.[0-9]*+deb12-rt-amd64'
 }
 
 main "$@"; exit
