@@ -1,0 +1,101 @@
+#!/bin/bash
+# shellcheck disable=SC2046 # $(le16 ...) is split into bytes on purpose
+# SPDX-License-Identifier: GPL-2.0
+#
+# gen-smbios.sh OUTDIR [MISSING]
+#
+# Write the SMBIOS structures of the emulated Dell firmware, one raw
+# structure per file (QEMU: -smbios file=F), into OUTDIR, plus OUTDIR/list
+# naming them in order:
+#   oem-strings.bin   type 11, one string "Dell System" (dell-smbios
+#                     requires it; a file, so no QEMU argument has a space)
+#   misc-b1.bin       type 0xB1, handle 0xB100, flags0 bit 0x02 (ACPI WMI
+#                     present: the WMI transport refuses to load without it)
+#   calling-da0N.bin  type 0xDA (calling interface), handles 0xDA00...:
+#                     cmdIOAddress 0xB2, cmdIOCode 0xDA, supportedCmds 0x3
+#                     (classes 0 and 1), then {tokenID, location, value}
+#                     entries and a terminator entry FFFF/0000/0000 (the
+#                     kernel drops the last entry of each structure).
+# Tokens: 0x8000..0x8053 at location 0x0A00 + n, value 0x0001 (the
+# "active" value), 28 per structure; the WSMT token 0x04EC (location
+# 0x0BEC) in the last one, so the SMM transport disables itself.
+#
+# MISSING: comma- or space-separated token ids left out of the table
+# (e.g. "0x8005"); the firmware's ACPI store still has their locations.
+set -euo pipefail
+
+out=${1:?usage: gen-smbios.sh OUTDIR [MISSING]}
+missing=${2:-}
+
+NTOK=84 PER_STRUCT=28 WSMT_TOKEN=0x04EC WSMT_LOC=0x0BEC
+
+# bytes HEX...: write the bytes given as two-digit hex numbers.
+bytes() {
+	local b
+	for b in "$@"; do
+		printf '%b' "\\x$b"
+	done
+}
+
+# le16 N: N as two little-endian hex bytes (unquoted $(le16 ..) splits
+# them into two arguments on purpose).
+le16() {
+	printf '%02x %02x' $(($1 & 0xff)) $((($1 >> 8) & 0xff))
+}
+
+declare -A skip=()
+for t in ${missing//,/ }; do
+	[[ $t =~ ^(0[xX])?[0-9a-fA-F]+$ ]] || { echo "gen-smbios: bad token '$t'" >&2; exit 2; }
+	[[ $t == 0[xX]* ]] || t=0x$t
+	skip[$((t))]=1
+done
+
+# entries: "token location value" for every token in the table.
+entries=()
+for ((n = 0; n < NTOK; n++)); do
+	t=$((0x8000 + n))
+	[ -z "${skip[$t]:-}" ] || continue
+	entries+=("$t $((0x0A00 + n)) 1")
+done
+[ -n "${skip[$((WSMT_TOKEN))]:-}" ] || entries+=("$((WSMT_TOKEN)) $((WSMT_LOC)) 1")
+
+mkdir -p "$out"
+rm -f "$out"/*.bin "$out/list"
+list=()
+
+# Type 11: OEM strings.
+f=$out/oem-strings.bin
+{ bytes 0b 05 $(le16 0x0B00) 01; printf 'Dell System\0\0'; } >"$f"
+list+=("$f")
+
+# Type 0xB1: misc BIOS flags (12 bytes formatted area).
+f=$out/misc-b1.bin
+bytes b1 0c 00 b1 02 00 00 00 00 00 00 00 00 00 >"$f"
+list+=("$f")
+
+# Type 0xDA: calling interface, PER_STRUCT entries each (the last may hold
+# one more: the structure length is one byte, at most 39 entries).
+i=0 s=0
+while [ "$i" -lt "${#entries[@]}" ]; do
+	take=$PER_STRUCT
+	rest=$((${#entries[@]} - i))
+	[ "$rest" -gt $((take + 1)) ] || take=$rest
+	len=$((11 + 6 * (take + 1)))
+	[ "$len" -le 255 ] || { echo "gen-smbios: structure too long" >&2; exit 1; }
+	f=$(printf '%s/calling-da%02x.bin' "$out" "$s")
+	{
+		bytes da "$(printf '%02x' "$len")" $(le16 $((0xDA00 + s)))
+		bytes $(le16 0x00B2) da 03 00 00 00
+		for e in "${entries[@]:i:take}"; do
+			read -r t l v <<<"$e"
+			bytes $(le16 "$t") $(le16 "$l") $(le16 "$v")
+		done
+		bytes ff ff 00 00 00 00
+		bytes 00 00
+	} >"$f"
+	list+=("$f")
+	i=$((i + take))
+	s=$((s + 1))
+done
+
+printf '%s\n' "${list[@]}" >"$out/list"

@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# The smbios backend against the emulated Dell firmware (tests/firmware):
+# the guest boots with its SMBIOS token table and ACPI-WMI device, mainline
+# dell-smbios binds to it, and dsmil (backend=smbios) makes real calls.
+# build/firmware/dell-wmi-call reads the firmware's own counters through
+# a second path (/dev/wmi/dell-smbios) to prove what reached it.
+#
+# Token 0x8000+n lives at location 0x0A00+n; its firmware value starts as
+# 0xd5008000+n and its table ("active") value is 1.
+#
+# dsmil-guest-qemu: tests/firmware/qemu-args.sh
+
+load helpers
+
+H=$DSMIL_REPO/build/firmware/dell-wmi-call
+
+setup_file() {
+	modprobe dell-smbios
+}
+
+setup() {
+	[ -x "$H" ] || fail "no $H (tests/firmware/qemu-args.sh builds it)"
+	[ -e /dev/wmi/dell-smbios ] || fail "guest has no emulated Dell firmware"
+	"$H" -q reset
+	DSMIL_SETUP_NOLOAD=1 dsmil_setup
+}
+
+teardown() {
+	dsmil_teardown
+}
+
+# loc TOKEN(hex, no 0x) -> REPLY: the firmware location of the token
+loc() { printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000)); }
+
+# fw_writes TOKEN -> REPLY: the firmware's write counter of the token
+fw_writes() {
+	loc "$1"
+	REPLY=$("$H" count "$REPLY")
+}
+
+@test "smbios: backend=smbios binds 84 devices to the firmware's tokens" {
+	dsmil_load backend=smbios
+	assert_content "$DSMIL_PDEV/backend" smbios
+	assert_content "$DSMIL_PDEV/device_count" 84
+	assert_state 8000 ready
+	assert_state 8053 ready
+	local t
+	for t in "${DSMIL_QUARANTINED[@]}"; do
+		assert_state "$t" quarantined
+	done
+}
+
+@test "smbios: backend=auto picks smbios on a Dell machine with DSMIL tokens" {
+	dsmil_load backend=auto
+	assert_content "$DSMIL_PDEV/backend" smbios
+}
+
+@test "smbios: a value read is a firmware token read" {
+	dsmil_load backend=smbios
+	assert_content "$DEV""8000/value" 0xd5008000
+	assert_content "$DEV""8053/value" 0xd5008053
+	"$H" -q write 0x0a05 0x1234
+	assert_content "$DEV""8005/value" 0x00001234
+	# read through the quarantined device: reading is allowed
+	assert_content "$DEV""8009/value" 0xd5008009
+}
+
+@test "smbios: without allow_writes nothing is written (EROFS), one dmesg line" {
+	dsmil_load backend=smbios
+	expect_errno "Read-only file system" "$DEV""8001/state" 'active\n'
+	expect_errno "Read-only file system" "$DEV""8002/state" 'active\n'
+	assert_state 8001 ready
+	# a value write needs an active device: refused before the firmware
+	expect_errno "Device or resource busy" "$DEV""8001/value" '7\n'
+	fw_writes 8001; [ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of 0x8001"
+	fw_writes 8002; [ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of 0x8002"
+	run grep -c 'allow_writes=1' <(dmesg)
+	[ "$output" = 1 ] || fail "expected one dmesg line about allow_writes, got $output"
+}
+
+@test "smbios: allow_writes=1: activation and value writes reach the firmware" {
+	dsmil_load backend=smbios allow_writes=1
+	activate 8001
+	run "$H" read 0x0a01
+	[ "$output" = 0x00000001 ] || fail "active token 0x8001 holds $output, not its table value 1"
+	wrn "$DEV""8001/value" 0x12345678
+	run "$H" peek 0x0a01
+	[ "$output" = "value=0x12345678 writes=2 reads=1" ] || fail "firmware: $output"
+	assert_content "$DEV""8001/value" 0x12345678
+	deactivate 8001
+	run "$H" read 0x0a01
+	[ "$output" = 0x00000000 ] || fail "deactivated token 0x8001 holds $output"
+}
+
+@test "smbios: quarantined tokens never reach the firmware, even with allow_writes=1" {
+	local t
+	dsmil_load backend=smbios allow_writes=1
+	for t in "${DSMIL_QUARANTINED[@]}"; do
+		expect_errno "Operation not permitted" "$DEV$t/value" '1\n'
+		expect_errno "Operation not permitted" "$DEV$t/state" 'active\n'
+	done
+	# group 0 holds 0x8009..0x800b: activating it leaves them alone
+	wrn "$GRP""0/state" active
+	wrn "$GRP""0/state" ready
+	for t in "${DSMIL_QUARANTINED[@]}"; do
+		fw_writes "$t"
+		[ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of quarantined 0x$t"
+	done
+	fw_writes 8000
+	[ "$REPLY" = 2 ] || fail "0x8000: expected activate + deactivate (2 writes), got $REPLY"
+}
+
+@test "smbios: a firmware error is EIO and counted; the next call works" {
+	dsmil_load backend=smbios
+	"$H" -q inject-error 1 0x0a02 -1
+	expect_read_errno "Input/output error" "$DEV""8002/value"
+	assert_content "$DEV""8002/value" 0xd5008002
+	get_stat 8002 errors
+	[ "$REPLY" = 1 ] || fail "errors of 0x8002: $REPLY"
+}
+
+@test "smbios: a call slower than smi_timeout_ms is ETIMEDOUT" {
+	dsmil_load backend=smbios smi_timeout_ms=100
+	"$H" -q inject-slow 300 0x0a03 1
+	expect_read_errno "Connection timed out" "$DEV""8003/value"
+	assert_content "$DEV""8003/value" 0xd5008003
+}
+
+@test "smbios: thermal_zone=acpitz: group temperatures follow the ACPI zone, a trip stops" {
+	dsmil_load backend=smbios allow_writes=1 thermal_zone=acpitz thermal_poll_ms=100
+	"$H" -q set-temp 3132
+	activate 8000
+	wrn "$DSMIL_PDEV/thermal_threshold" 90000
+	assert_content "$GRP""0/temperature" 40000
+	# 100 C = 3732 dK: above the 90 C threshold
+	"$H" -q set-temp 3732
+	local i
+	for ((i = 0; i < 50; i++)); do
+		get_state 8000
+		[ "$REPLY" = emergency ] && break
+		dsmil_sleep 0.1
+	done
+	assert_state 8000 emergency
+	run "$H" read 0x0a00
+	[ "$output" = 0x00000000 ] || fail "stopped token 0x8000 holds $output"
+	"$H" -q set-temp 3132
+}
+
+@test "smbios: two configfs smbios instances may not share tokens (EBUSY)" {
+	dsmil_load backend=smbios
+	local c=/sys/kernel/config/dsmil/fw1
+	mkdir "$c"
+	wrn "$c/backend" smbios
+	expect_errno "Device or resource busy" "$c/enable" '1\n'
+	assert_content "$c/instance" ""
+	rmdir "$c"
+}
