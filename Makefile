@@ -12,6 +12,15 @@
 #   make check-vm KVER=6.1.0-56-amd64 [SUITES="tests/kernel/state.bats"]
 #                         inner loop: one kernel, optionally a subset of suites
 #   make deps             only install packages/kernels needed by demo and check
+#   make bench [KVER=...] the benchmarks (tests/bench/run.sh) in one guest run:
+#                         one table of figures, also in build/bench/table.txt
+#
+# Packaging (the version is in the file VERSION):
+#   make dist             source tarball build/dsmil-VERSION.tar.gz of the
+#                         tracked files (git ls-files), prefix dsmil-VERSION/
+#   make dkms-install     copy the module sources to /usr/src/dsmil-VERSION,
+#                         then dkms add, build and install for KVER (see dkms.conf)
+#   make dkms-uninstall   dkms remove --all and delete /usr/src/dsmil-VERSION
 #
 # KDIR defaults to the running kernel's build tree, or to the newest
 # installed Debian headers when the running kernel has none (as on a
@@ -24,6 +33,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 MODULE := dsmil-84dev
 
 .PHONY: all module clean deps demo check check-vm install uninstall
+.PHONY: dist dkms-install dkms-uninstall
 
 all: module userspace
 
@@ -54,3 +64,60 @@ check: deps
 
 check-vm: deps
 	bash tests/vm/run-suites.sh --kver "$(KVER)" $(SUITES)
+
+.PHONY: bench
+bench: deps
+	bash tests/bench/run.sh $(if $(filter command line,$(origin KVER)),--kver "$(KVER)")
+
+# --- packaging ---------------------------------------------------------------
+
+VERSION := $(shell cat VERSION 2>/dev/null)
+DIST := dsmil-$(VERSION)
+DISTDIR ?= build
+
+# The working-tree copies of the tracked files, so never a build output or
+# anything untracked; owner root, dated by the last commit.
+dist:
+	@test -n "$(VERSION)" || { echo "no VERSION file" >&2; exit 1; }
+	@git rev-parse --git-dir >/dev/null 2>&1 || \
+		{ echo "make dist packs 'git ls-files': run it in the git checkout" >&2; exit 1; }
+	@set -e; list=$$(mktemp); trap 'rm -f "$$list"' EXIT; \
+	git ls-files -z | xargs -0 sh -c 'for f; do \
+		if [ -e "$$f" ] || [ -L "$$f" ]; then printf "%s\0" "$$f"; fi; done' sh >"$$list"; \
+	test -s "$$list"; \
+	mkdir -p $(DISTDIR); \
+	tar --null --no-recursion -T "$$list" --transform 's,^,$(DIST)/,S' \
+		--owner=0 --group=0 --numeric-owner \
+		--mtime=@$$(git log -1 --format=%ct 2>/dev/null || date +%s) \
+		-I 'gzip -n -9' -cf $(DISTDIR)/$(DIST).tar.gz.tmp; \
+	mv $(DISTDIR)/$(DIST).tar.gz.tmp $(DISTDIR)/$(DIST).tar.gz; \
+	echo "$(DISTDIR)/$(DIST).tar.gz"
+
+# DKMS: what dkms needs to build the module (no build outputs), copied to
+# DKMS_SOURCE_TREE/dsmil-VERSION.  DKMS_KERNELS: the kernels to build and
+# install for; DKMS_FLAGS: more dkms options (e.g. --dkmstree, --installtree).
+DKMS ?= dkms
+DKMS_SOURCE_TREE ?= /usr/src
+DKMS_KERNELS ?= $(KVER)
+DKMS_FLAGS ?=
+DKMS_FILES := dkms.conf VERSION driver/Kbuild \
+	$(sort $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h)))
+dkms_run = $(DKMS) --sourcetree $(DKMS_SOURCE_TREE) $(DKMS_FLAGS)
+
+dkms-install: dkms-uninstall
+	install -d $(DKMS_SOURCE_TREE)/$(DIST)
+	cp --parents $(DKMS_FILES) $(DKMS_SOURCE_TREE)/$(DIST)/
+	$(dkms_run) add dsmil/$(VERSION)
+	@set -e; for k in $(DKMS_KERNELS); do for action in build install; do \
+		echo "$(dkms_run) $$action dsmil/$(VERSION) -k $$k"; \
+		$(dkms_run) $$action dsmil/$(VERSION) -k $$k; \
+	done; done
+
+dkms-uninstall:
+	@test -n "$(VERSION)" && test -n "$(DKMS_SOURCE_TREE)" || \
+		{ echo "no VERSION file or no DKMS_SOURCE_TREE" >&2; exit 1; }
+	@if $(dkms_run) status dsmil/$(VERSION) 2>/dev/null | grep -q .; then \
+		echo "$(dkms_run) remove dsmil/$(VERSION) --all"; \
+		$(dkms_run) remove dsmil/$(VERSION) --all; \
+	fi
+	rm -rf $(DKMS_SOURCE_TREE)/$(DIST)

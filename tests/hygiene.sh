@@ -6,9 +6,11 @@
 # For each kernel (default: every kernel from tests/vm/kernels.sh): a W=1
 # build with zero warnings and a sparse (C=2) pass with zero warnings.
 # Then checkpatch --strict and kernel-doc on every driver file, and
-# every shell script through shellcheck.  Each check is one TAP test and
-# prints what it found.  checkpatch and kernel-doc come from Debian's
-# linux-source-6.12, unpacked into a cache outside the tree.
+# every shell script through shellcheck, every Documentation/*.rst through
+# docutils (strict: any message fails) and the man pages through groff
+# with all warnings on.  Each check is one TAP test and prints what it
+# found.  checkpatch and kernel-doc come from Debian's linux-source-6.12,
+# unpacked into a cache outside the tree.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,10 +66,19 @@ kernel_scripts() {
 	fi
 }
 
+# check_build KVER LOG: a clean W=1 + sparse build of the driver.  Only
+# the driver's kbuild objects are cleaned (never build/: test runs keep
+# their modules and logs there), under the lock tests/vm/lib.sh's
+# build_module takes, which rebuilds after us (kernel changed).
 check_build() {
-	local kver=$1 log=$2
-	make -s -C "$REPO" clean KVER="$kver" >/dev/null 2>&1 || true
-	make -C "$REPO" module KVER="$kver" W=1 C=2 >"$log.raw" 2>&1 || {
+	local kver=$1 log=$2 kdir=/lib/modules/$1/build
+	mkdir -p "$REPO/build"
+	(
+		flock 8
+		make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
+		echo hygiene >"$REPO/build/.module-kver"
+		make -C "$REPO" module KVER="$kver" W=1 C=2 >"$log.raw" 2>&1
+	) 8>"$REPO/build/.module.lock" || {
 		cat "$log.raw" >"$log"
 		return 1
 	}
@@ -109,6 +120,35 @@ check_shellcheck() {
 	(cd "$REPO" && shellcheck -x $scripts) >"$log" 2>&1
 }
 
+# Every Documentation/*.rst through docutils (python3-docutils), as strict
+# as --strict (a message of any level, info included, fails) but listing
+# every message of a file instead of stopping at the first.  Plain
+# docutils, not Sphinx: no Sphinx-only roles or directives.
+check_rst() {
+	local log=$1 f rc=0
+	: >"$log"
+	if ! python3 -c 'import docutils' 2>/dev/null; then
+		echo "docutils missing: apt-get install python3-docutils" >"$log"
+		return 1
+	fi
+	for f in "$REPO"/Documentation/*.rst; do
+		python3 -m docutils --report=info --exit-status=info --halt=severe \
+			"$f" /dev/null >>"$log" 2>&1 || rc=1
+	done
+	return $rc
+}
+
+# The man pages through groff with every warning enabled (groff exits 0
+# on warnings: any output fails).
+check_man() {
+	local log=$1 f
+	: >"$log"
+	for f in "$REPO"/userspace/man/*.[1-8]; do
+		groff -man -ww -z "$f" >>"$log" 2>&1 || echo "$f: groff failed" >>"$log"
+	done
+	! grep -q . "$log"
+}
+
 LOG=$(mktemp)
 trap 'rm -f "$LOG" "$LOG.raw"' EXIT
 
@@ -131,6 +171,10 @@ main() {
 	fi
 	check_shellcheck "$log" && rc=0 || rc=1
 	result "$rc" "shellcheck clean" "$log"
+	check_rst "$log" && rc=0 || rc=1
+	result "$rc" "Documentation/*.rst: docutils strict clean" "$log"
+	check_man "$log" && rc=0 || rc=1
+	result "$rc" "man pages: groff -ww clean" "$log"
 	echo "1..$n"
 	echo "hygiene: $((n - failed)) passed, $failed failed"
 	[ "$failed" -eq 0 ]
