@@ -21,6 +21,8 @@
 # more boot.
 #
 # DSMIL_KO=/path/to/x.ko skips the build and tests that module instead.
+# DSMIL_BATS_FILTER=REGEX runs only the tests whose name matches (bats
+# --filter).
 set -euo pipefail
 shopt -s inherit_errexit
 
@@ -122,11 +124,13 @@ run_group() {
 		failed=$((failed + 1))
 		return
 	fi
+	local -a bats=(bats --tap)
+	[ -z "${DSMIL_BATS_FILTER:-}" ] || bats+=(--filter "$DSMIL_BATS_FILTER")
 	run=$(new_run_dir "$KVER")
 	echo "== $KVER: bats on $# suite(s) in QEMU${append:+ (append: $append)}${qemu:+ (qemu: $qemu)} (log: $run)"
 	DSMIL_QEMU_ARGS="${DSMIL_QEMU_ARGS:-} $qemu_args" \
 		bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
-		--append "$append" --run-dir "$run" -- bats --tap "$@" || true
+		--append "$append" --run-dir "$run" -- "${bats[@]}" "$@" || true
 	tap_count "$run/stdout" "$(cat "$run/rc" 2>/dev/null || true)"
 	add_ktap "$run"
 	status=$(cat "$run/status" 2>/dev/null || true)
