@@ -11,7 +11,9 @@
  * A simulated backend plays the firmware and writes the window headers
  * itself, but only into memory the firmware reserved: anywhere else (or
  * without a region) it gets an internal buffer instead, so discovery runs
- * the same way.  Without windows at all, the "registers" files are absent.
+ * the same way.  A region that is reserved but cannot be claimed or
+ * mapped leaves the instance without windows, and then the "registers"
+ * files are absent.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -158,33 +160,39 @@ static bool dsmil_region_reserved(const struct dsmil_instance *inst)
 	       REGION_INTERSECTS;
 }
 
-/* Claim and map the physical region; failures leave it unmapped. */
-static void dsmil_region_setup_physical(struct dsmil_instance *inst,
-					struct dsmil_region *r)
+/*
+ * Claim and map the physical region.  Return: 0 when it is mapped, -ENOENT
+ * when there is nothing to map (no region, or one the simulator must not
+ * touch, so it simulates the windows), or the error that leaves the
+ * instance without windows.
+ */
+static int dsmil_region_setup_physical(struct dsmil_instance *inst,
+				       struct dsmil_region *r)
 {
 	const struct dsmil_backend_ops *ops = inst->backend;
 	int ret;
 
 	if (!inst->cfg.mmio_size || !ops->region_unlock)
-		return;
-	if (inst->cfg.mmio_size < dsmil_region_span(inst)) {
-		dev_warn(inst->dev, "mmio_size %llu too small for %u groups\n",
-			 inst->cfg.mmio_size, inst->cfg.groups);
-		return;
-	}
+		return -ENOENT;
 	if (ops->region_populate && !dsmil_region_reserved(inst)) {
 		dev_info(inst->dev, "%#llx+%llu is not firmware-reserved memory; simulating the windows\n",
 			 inst->cfg.mmio_base, inst->cfg.mmio_size);
-		return;
+		return -ENOENT;
+	}
+	if (inst->cfg.mmio_size < dsmil_region_span(inst)) {
+		dev_warn(inst->dev, "mmio_size %llu too small for %u groups: no register windows\n",
+			 inst->cfg.mmio_size, inst->cfg.groups);
+		return -ENOSPC;
 	}
 	ret = ops->region_unlock(inst);
 	if (!ret)
 		ret = dsmil_region_map(inst, r);
 	if (ret) {
-		dev_warn(inst->dev, "register region %#llx+%llu unavailable: %d\n",
+		dev_warn(inst->dev, "register region %#llx+%llu unavailable: %d; no register windows\n",
 			 inst->cfg.mmio_base, inst->cfg.mmio_size, ret);
 		dsmil_region_unmap(r);
 	}
+	return ret;
 }
 
 /**
@@ -192,20 +200,23 @@ static void dsmil_region_setup_physical(struct dsmil_instance *inst,
  * @inst: the instance; its groups and devices do not exist yet
  *
  * Never fails the instance: without windows it simply has none.  A
- * simulated firmware writes the window headers here, before discovery.
+ * simulated firmware gets an internal buffer when there is no reserved
+ * region to use, but not when claiming or mapping one failed, and writes
+ * the window headers here, before discovery.
  *
  * Return: 0 or -ENOMEM.
  */
 int dsmil_region_setup(struct dsmil_instance *inst)
 {
 	struct dsmil_region *r;
+	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	inst->region = r;
-	dsmil_region_setup_physical(inst, r);
-	if (!r->mapped && inst->backend->region_populate) {
+	ret = dsmil_region_setup_physical(inst, r);
+	if (ret == -ENOENT && inst->backend->region_populate) {
 		r->buffer = vzalloc(array_size(inst->device_count,
 					       DSMIL_WINDOW_SIZE));
 		if (!r->buffer)

@@ -198,7 +198,20 @@ static int dsmil_sim_region_unlock(struct dsmil_instance *inst)
 	return ret;
 }
 
-/* Write the window header of every device the firmware provides. */
+static void dsmil_sim_window_header(struct dsmil_instance *inst,
+				    unsigned int slot, u32 signature,
+				    u32 token, u32 status)
+{
+	dsmil_window_write32(inst, slot, DSMIL_WINDOW_SIGNATURE, signature);
+	dsmil_window_write32(inst, slot, DSMIL_WINDOW_TOKEN, token);
+	dsmil_window_write32(inst, slot, DSMIL_WINDOW_STATUS, status);
+}
+
+/*
+ * Write the window header of every device the firmware provides, and
+ * clear it for those it does not: a reserved region keeps what an earlier
+ * instance wrote there, and a stale signature must not make them present.
+ */
 static void dsmil_sim_region_populate(struct dsmil_instance *inst)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
@@ -206,13 +219,11 @@ static void dsmil_sim_region_populate(struct dsmil_instance *inst)
 
 	for (slot = 0; slot < sim->count; slot++) {
 		if (test_bit(slot, inst->cfg.sim_absent))
-			continue;
-		dsmil_window_write32(inst, slot, DSMIL_WINDOW_SIGNATURE,
-				     DSMIL_SIGNATURE);
-		dsmil_window_write32(inst, slot, DSMIL_WINDOW_TOKEN,
-				     sim->base + slot);
-		dsmil_window_write32(inst, slot, DSMIL_WINDOW_STATUS,
-				     DSMIL_SIM_STATUS_PRESENT);
+			dsmil_sim_window_header(inst, slot, 0, 0, 0);
+		else
+			dsmil_sim_window_header(inst, slot, DSMIL_SIGNATURE,
+						sim->base + slot,
+						DSMIL_SIM_STATUS_PRESENT);
 	}
 }
 
