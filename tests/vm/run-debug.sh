@@ -38,7 +38,7 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # one: the whole guest suite would take hours.
 DEBUG_SUITES=(module attrs thermal-events configfs stress cycles fuzz)
 DEBUG_FILTER='debug kernel|KUnit|kmemleak|unload while|held open|load/unload cycles:|rmmod|enable=1 creates|enable=0 and rmdir|disable and rmdir|stress|memory: |slabinfo|discovery finds|fuzz|uevents: a g0 trip|poll\(\)|tracepoints: unloading|modes: every device file|read-only files refuse'
-DEBUG_ENV=(DSMIL_FUZZ_PAYLOADS=100 DSMIL_STRESS_SECONDS=20 DSMIL_CYCLES=10
+DEBUG_ENV=(DSMIL_FUZZ_PAYLOADS=100 DSMIL_FUZZ_DEVICE_STRIDE=5 DSMIL_STRESS_SECONDS=20 DSMIL_CYCLES=10
 	DSMIL_CONFIGFS_LOOPS=10)
 TIMEOUT=${DSMIL_VM_TIMEOUT:-3000}
 SUITES=()
