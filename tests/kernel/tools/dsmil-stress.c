@@ -295,12 +295,31 @@ static void do_state(struct worker *w, uint64_t *r)
 	wr(w, path, req[below(r, 3)]);
 }
 
+/*
+ * A value write needs an active device: when it is refused with EBUSY,
+ * activate the device (not counted as a value operation) and try once
+ * more, so that the value path is exercised even on a slow kernel where
+ * emergency stops and the state worker leave few devices active.
+ */
 static void do_value(struct worker *w, uint64_t *r)
 {
-	char path[256], val[32];
+	char path[256], state[256], val[32];
+	unsigned int d = below(r, NDEV);
+	int fd;
 
-	dev_path(path, sizeof(path), below(r, NDEV), "value");
+	dev_path(path, sizeof(path), d, "value");
 	snprintf(val, sizeof(val), "0x%08x\n", (unsigned int)rnd(r));
+	if (wr(w, path, val) != EBUSY)
+		return;
+	dev_path(state, sizeof(state), d, "state");
+	fd = open(state, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "active\n", 7) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
 	wr(w, path, val);
 }
 
