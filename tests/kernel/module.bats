@@ -158,6 +158,13 @@ load_fails() {
 	load_fails "$E_INVAL" backend=
 }
 
+@test "backend=smbios on a non-Dell guest fails the load with ENODEV and says why" {
+	dmesg -C
+	load_fails "$E_NODEV" backend=smbios
+	run grep -c 'dell-smbios is not available' <(dmesg)
+	[[ $output == 1 ]] || fail "expected one dmesg line naming dell-smbios, got $output"
+}
+
 # --- smi_timeout_ms= -------------------------------------------------------
 
 @test "smi_timeout_ms outside 50..200 fails the load with EINVAL" {

@@ -157,3 +157,30 @@ fw_writes() {
 	assert_content "$c/instance" ""
 	rmdir "$c"
 }
+
+@test "smbios: smi_rate caps the firmware calls per second (callers wait)" {
+	local t0 i ms
+	dsmil_load backend=smbios smi_rate=10
+	"$H" -q reset
+	now_ms
+	t0=$REPLY
+	# 21 reads at 10 calls/s cannot finish in less than 2 s
+	for ((i = 0; i < 21; i++)); do
+		rd "$DEV""8004/value"
+	done
+	now_ms
+	ms=$((REPLY - t0))
+	((ms >= 1900)) || fail "21 reads took $ms ms: more than 10 calls/s reached the firmware"
+	run "$H" reads 0x0a04
+	[ "$output" = 21 ] || fail "firmware counted $output reads of 0x8004, not 21"
+}
+
+@test "smbios: unload and reload while dell-smbios stays loaded" {
+	dsmil_load backend=smbios
+	assert_content "$DEV""8000/value" 0xd5008000
+	dsmil_unload
+	grep -q '^dell_smbios ' /proc/modules || fail "dell-smbios went away with dsmil"
+	dsmil_load backend=smbios
+	assert_content "$DSMIL_PDEV/backend" smbios
+	assert_content "$DEV""8053/value" 0xd5008053
+}
