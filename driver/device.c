@@ -228,18 +228,28 @@ void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
 	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
 }
 
+/**
+ * dsmil_device_slot() - the device's place in its instance
+ * @d: the device
+ *
+ * Return: group * devices_per_group + index: its token's offset from the
+ * token base and the number of its register window.
+ */
+unsigned int dsmil_device_slot(const struct dsmil_device *d)
+{
+	return d->group->index * d->inst->cfg.devices_per_group + d->index;
+}
+
 /*
  * The state a device starts in: discovery asks the firmware and, when
  * there are register windows, checks the window header.
  */
 static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 {
-	int slot = dsmil_token_slot(&d->inst->cfg, d->token);
-
 	if (dsmil_token_quarantined(d->token))
 		return DSMIL_STATE_QUARANTINED;
-	if (slot < 0 || dsmil_fw_verify(d) ||
-	    !dsmil_window_present(d->inst, slot, d->token))
+	if (dsmil_fw_verify(d) ||
+	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
 		return DSMIL_STATE_ABSENT;
 	return DSMIL_STATE_READY;
 }
@@ -257,8 +267,7 @@ static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
 	d->inst = inst;
 	d->group = g;
 	d->index = index;
-	d->token = dsmil_slot_token(&inst->cfg,
-				    g->index * inst->cfg.devices_per_group + index);
+	d->token = dsmil_slot_token(&inst->cfg, dsmil_device_slot(d));
 	d->thermal_limit = inst->thermal.threshold - DSMIL_THERMAL_LIMIT_MARGIN;
 
 	mutex_lock(&inst->lock);

@@ -391,6 +391,7 @@ void dsmil_object_get_ref(void);
 void dsmil_object_put_ref(void);
 void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
 			 int millideg);
+unsigned int dsmil_device_slot(const struct dsmil_device *d);
 void dsmil_group_notify_state(struct dsmil_group *g);
 
 #endif /* _DSMIL_H */

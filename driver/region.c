@@ -161,30 +161,37 @@ static bool dsmil_region_reserved(const struct dsmil_instance *inst)
 }
 
 /*
- * Claim and map the physical region.  Return: 0 when it is mapped, -ENOENT
- * when there is nothing to map (no region, or one the simulator must not
- * touch, so it simulates the windows), or the error that leaves the
- * instance without windows.
+ * Is there physical memory to claim?  Not without a region or a backend
+ * that unlocks one, and not for a simulator when the range is not wholly
+ * firmware-reserved: it must never write into memory that belongs to
+ * something else, so it simulates the windows instead.
  */
-static int dsmil_region_setup_physical(struct dsmil_instance *inst,
-				       struct dsmil_region *r)
+static bool dsmil_region_physical(struct dsmil_instance *inst)
 {
 	const struct dsmil_backend_ops *ops = inst->backend;
-	int ret;
 
 	if (!inst->cfg.mmio_size || !ops->region_unlock)
-		return -ENOENT;
+		return false;
 	if (ops->region_populate && !dsmil_region_reserved(inst)) {
 		dev_info(inst->dev, "%#llx+%llu is not firmware-reserved memory; simulating the windows\n",
 			 inst->cfg.mmio_base, inst->cfg.mmio_size);
-		return -ENOENT;
+		return false;
 	}
+	return true;
+}
+
+/* Claim and map the physical region; a failure leaves no windows. */
+static void dsmil_region_setup_physical(struct dsmil_instance *inst,
+					struct dsmil_region *r)
+{
+	int ret;
+
 	if (inst->cfg.mmio_size < dsmil_region_span(inst)) {
 		dev_warn(inst->dev, "mmio_size %llu too small for %u groups: no register windows\n",
 			 inst->cfg.mmio_size, inst->cfg.groups);
-		return -ENOSPC;
+		return;
 	}
-	ret = ops->region_unlock(inst);
+	ret = inst->backend->region_unlock(inst);
 	if (!ret)
 		ret = dsmil_region_map(inst, r);
 	if (ret) {
@@ -192,7 +199,6 @@ static int dsmil_region_setup_physical(struct dsmil_instance *inst,
 			 inst->cfg.mmio_base, inst->cfg.mmio_size, ret);
 		dsmil_region_unmap(r);
 	}
-	return ret;
 }
 
 /**
@@ -201,7 +207,7 @@ static int dsmil_region_setup_physical(struct dsmil_instance *inst,
  *
  * Never fails the instance: without windows it simply has none.  A
  * simulated firmware gets an internal buffer when there is no reserved
- * region to use, but not when claiming or mapping one failed, and writes
+ * region to use (but not when claiming or mapping one failed), and writes
  * the window headers here, before discovery.
  *
  * Return: 0 or -ENOMEM.
@@ -209,14 +215,14 @@ static int dsmil_region_setup_physical(struct dsmil_instance *inst,
 int dsmil_region_setup(struct dsmil_instance *inst)
 {
 	struct dsmil_region *r;
-	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	inst->region = r;
-	ret = dsmil_region_setup_physical(inst, r);
-	if (ret == -ENOENT && inst->backend->region_populate) {
+	if (dsmil_region_physical(inst)) {
+		dsmil_region_setup_physical(inst, r);
+	} else if (inst->backend->region_populate) {
 		r->buffer = vzalloc(array_size(inst->device_count,
 					       DSMIL_WINDOW_SIZE));
 		if (!r->buffer)
@@ -252,11 +258,6 @@ static int dsmil_registers_check(loff_t off, size_t count)
 	if (off >= DSMIL_WINDOW_SIZE)
 		return -EINVAL;
 	return 0;
-}
-
-static unsigned int dsmil_device_slot(const struct dsmil_device *d)
-{
-	return d->group->index * d->inst->cfg.devices_per_group + d->index;
 }
 
 ssize_t dsmil_registers_read(struct dsmil_device *d, char *buf, loff_t off,

@@ -37,8 +37,6 @@ struct dsmil_sim_sensor {
 
 struct dsmil_sim {
 	struct dsmil_instance *inst;
-	u16 base;
-	unsigned int count;
 	u32 *values;			/* token store, under inst->lock */
 	unsigned long *active;		/* bitmap, under inst->lock */
 	unsigned long *writes;		/* per token, read locklessly */
@@ -46,7 +44,6 @@ struct dsmil_sim {
 	spinlock_t fault_lock;		/* protects fault */
 	struct dsmil_fault_spec fault;	/* what is left of the injection */
 	struct dsmil_sim_sensor *sensors;	/* one per group */
-	bool region_unlocked;
 	struct dentry *dir;
 };
 
@@ -94,17 +91,10 @@ static int dsmil_sim_enter(struct dsmil_sim *sim)
 	return 0;
 }
 
-static int dsmil_sim_slot(struct dsmil_sim *sim, u16 token)
-{
-	if (token < sim->base || token - sim->base >= sim->count)
-		return -ENODEV;
-	return token - sim->base;
-}
-
 /* Tokens listed in the instance's sim_absent are not provided. */
 static int dsmil_sim_verify(struct dsmil_instance *inst, u16 token)
 {
-	int slot = dsmil_sim_slot(dsmil_sim(inst), token);
+	int slot = dsmil_token_slot(&inst->cfg, token);
 
 	if (slot < 0 || test_bit(slot, inst->cfg.sim_absent))
 		return -ENODEV;
@@ -115,7 +105,7 @@ static int dsmil_sim_token_read(struct dsmil_instance *inst, u16 token,
 				u32 *value)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
-	int slot = dsmil_sim_slot(sim, token);
+	int slot = dsmil_token_slot(&inst->cfg, token);
 	int ret;
 
 	if (slot < 0)
@@ -135,7 +125,7 @@ static int dsmil_sim_token_write(struct dsmil_instance *inst, u16 token,
 				 u32 value)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
-	int slot = dsmil_sim_slot(sim, token);
+	int slot = dsmil_token_slot(&inst->cfg, token);
 	int ret;
 
 	if (slot < 0)
@@ -152,7 +142,7 @@ static int dsmil_sim_set_active(struct dsmil_instance *inst, u16 token,
 				bool on)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
-	int slot = dsmil_sim_slot(sim, token);
+	int slot = dsmil_token_slot(&inst->cfg, token);
 	int ret;
 
 	if (slot < 0)
@@ -187,15 +177,13 @@ static int dsmil_sim_deactivate(struct dsmil_instance *inst, u16 token)
 	return dsmil_sim_set_active(inst, token, false);
 }
 
-/* The simulated firmware refuses to expose its region until unlocked. */
+/*
+ * Unlocking the region is a firmware call like any other: the injected
+ * faults and latency apply, so a failed unlock can be tested.
+ */
 static int dsmil_sim_region_unlock(struct dsmil_instance *inst)
 {
-	struct dsmil_sim *sim = dsmil_sim(inst);
-	int ret = dsmil_sim_enter(sim);
-
-	if (!ret)
-		sim->region_unlocked = true;
-	return ret;
+	return dsmil_sim_enter(dsmil_sim(inst));
 }
 
 static void dsmil_sim_window_header(struct dsmil_instance *inst,
@@ -214,15 +202,14 @@ static void dsmil_sim_window_header(struct dsmil_instance *inst,
  */
 static void dsmil_sim_region_populate(struct dsmil_instance *inst)
 {
-	struct dsmil_sim *sim = dsmil_sim(inst);
 	unsigned int slot;
 
-	for (slot = 0; slot < sim->count; slot++) {
+	for (slot = 0; slot < inst->device_count; slot++) {
 		if (test_bit(slot, inst->cfg.sim_absent))
 			dsmil_sim_window_header(inst, slot, 0, 0, 0);
 		else
 			dsmil_sim_window_header(inst, slot, DSMIL_SIGNATURE,
-						sim->base + slot,
+						dsmil_slot_token(&inst->cfg, slot),
 						DSMIL_SIM_STATUS_PRESENT);
 	}
 }
@@ -377,10 +364,11 @@ static const struct file_operations dsmil_sim_temp_fops = {
 static int dsmil_sim_token_writes_show(struct seq_file *s, void *unused)
 {
 	struct dsmil_sim *sim = s->private;
+	const struct dsmil_instance *inst = sim->inst;
 	unsigned int i;
 
-	for (i = 0; i < sim->count; i++)
-		seq_printf(s, "0x%04x %lu\n", sim->base + i,
+	for (i = 0; i < inst->device_count; i++)
+		seq_printf(s, "0x%04x %lu\n", dsmil_slot_token(&inst->cfg, i),
 			   READ_ONCE(sim->writes[i]));
 	return 0;
 }
@@ -423,20 +411,19 @@ static int dsmil_sim_create(struct dsmil_instance *inst)
 	if (!sim)
 		return -ENOMEM;
 	sim->inst = inst;
-	sim->base = inst->cfg.token_base;
-	sim->count = inst->device_count;
 	spin_lock_init(&sim->fault_lock);
-	sim->values = kcalloc(sim->count, sizeof(*sim->values), GFP_KERNEL);
-	sim->writes = kcalloc(sim->count, sizeof(*sim->writes), GFP_KERNEL);
-	sim->active = bitmap_zalloc(sim->count, GFP_KERNEL);
+	sim->values = kcalloc(inst->device_count, sizeof(*sim->values), GFP_KERNEL);
+	sim->writes = kcalloc(inst->device_count, sizeof(*sim->writes), GFP_KERNEL);
+	sim->active = bitmap_zalloc(inst->device_count, GFP_KERNEL);
 	sim->sensors = kcalloc(inst->cfg.groups, sizeof(*sim->sensors),
 			       GFP_KERNEL);
 	if (!sim->values || !sim->writes || !sim->active || !sim->sensors) {
 		dsmil_sim_free(sim);
 		return -ENOMEM;
 	}
-	for (i = 0; i < sim->count; i++)
-		sim->values[i] = DSMIL_SIM_INITIAL_VALUE | (sim->base + i);
+	for (i = 0; i < inst->device_count; i++)
+		sim->values[i] = DSMIL_SIM_INITIAL_VALUE |
+				 dsmil_slot_token(&inst->cfg, i);
 	for (i = 0; i < inst->cfg.groups; i++) {
 		sim->sensors[i].sim = sim;
 		sim->sensors[i].millideg = DSMIL_SIM_DEFAULT_TEMP;
