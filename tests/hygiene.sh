@@ -14,7 +14,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
+VM_DIR=$HERE/vm
+# shellcheck source=tests/vm/lib.sh
+. "$VM_DIR/lib.sh"
 CACHE=${DSMIL_CACHE_DIR:-/var/cache/dsmil}/kernel-scripts
 SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
@@ -66,19 +68,13 @@ kernel_scripts() {
 	fi
 }
 
-# check_build KVER LOG: a clean W=1 + sparse build of the driver.  Only
-# the driver's kbuild objects are cleaned (never build/: test runs keep
-# their modules and logs there), under the lock tests/vm/lib.sh's
-# build_module takes, which rebuilds after us (kernel changed).
+# check_build KVER LOG: a clean W=1 + sparse build of the driver (only
+# its kbuild objects are cleaned, never build/; under the lock of
+# tests/vm/lib.sh, and the next test build starts clean again).
 check_build() {
-	local kver=$1 log=$2 kdir=/lib/modules/$1/build
-	mkdir -p "$REPO/build"
-	(
-		flock 8
-		make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
-		echo hygiene >"$REPO/build/.module-kver"
-		make -C "$REPO" module KVER="$kver" W=1 C=2 >"$log.raw" 2>&1
-	) 8>"$REPO/build/.module.lock" || {
+	local kver=$1 log=$2
+	with_driver_tree - "/lib/modules/$kver/build" \
+		make -C "$REPO" module KVER="$kver" W=1 C=2 >"$log.raw" 2>&1 || {
 		cat "$log.raw" >"$log"
 		return 1
 	}

@@ -48,36 +48,51 @@ ko_matches() {
 	[ -f "$1" ] && [ "$(modinfo -F vermagic "$1" 2>/dev/null | cut -d' ' -f1)" = "$2" ]
 }
 
+# with_driver_tree TAG KDIR CMD...: run CMD holding the lock on driver/
+# (kbuild builds in place, so concurrent runs must take turns).  When
+# the tree was last built under another TAG it is cleaned first: kbuild
+# does not always notice a kernel switch.  TAG is the kernel release for
+# a normal build; TAG "-" always cleans (a build that must see every
+# file compile, e.g. for warnings).
+with_driver_tree() {
+	local tag=$1 kdir=$2 last=$REPO/build/.module-kver
+	shift 2
+	mkdir -p "$REPO/build"
+	(
+		flock 8
+		if [ "$tag" = - ] || [ "$(cat "$last" 2>/dev/null)" != "$tag" ]; then
+			make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
+		fi
+		echo "$tag" >"$last"
+		"$@"
+	) 8>"$REPO/build/.module.lock"
+}
+
 # build_module REL: `make module` for REL and keep the result as
 # build/REL/dsmil-84dev.ko, so that kernels don't clobber each other.
 # DSMIL_KDIR overrides the kernel build tree (default
 # /lib/modules/REL/build), e.g. for a self-built debug kernel.
-# The driver's kbuild objects are cleaned first when they were last built
-# for another kernel (kbuild does not always notice the switch).  Builds
-# of concurrent runs are serialised: they share driver/.
 build_module() {
 	local rel=$1 kdir=${DSMIL_KDIR:-/lib/modules/$1/build}
-	local last=$REPO/build/.module-kver ko=$REPO/driver/$MODULE.ko
 	mkdir -p "$REPO/build/$rel"
-	(
-		flock 8
-		if [ "$(cat "$last" 2>/dev/null)" != "$rel" ]; then
-			make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
-		fi
-		echo "$rel" >"$last"
-		echo "== building $MODULE.ko for $rel"
-		make -C "$REPO" module KVER="$rel" KDIR="$kdir" || exit 1
-		if ! ko_matches "$ko" "$rel"; then
-			echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
-			exit 1
-		fi
-		cp "$ko" "$(ko_path "$rel").tmp"
-		mv "$(ko_path "$rel").tmp" "$(ko_path "$rel")"
-		# The KUnit module, built only for kernels with CONFIG_KUNIT.
-		rm -f "$REPO/build/$rel/dsmil-kunit.ko"
-		[ ! -f "$REPO/driver/dsmil-kunit.ko" ] ||
-			cp "$REPO/driver/dsmil-kunit.ko" "$REPO/build/$rel/dsmil-kunit.ko"
-	) 8>"$REPO/build/.module.lock"
+	with_driver_tree "$rel" "$kdir" _build_and_keep "$rel" "$kdir"
+}
+
+# _build_and_keep REL KDIR: the build_module step under the lock.
+_build_and_keep() {
+	local rel=$1 kdir=$2 ko=$REPO/driver/$MODULE.ko
+	echo "== building $MODULE.ko for $rel"
+	make -C "$REPO" module KVER="$rel" KDIR="$kdir" || return 1
+	if ! ko_matches "$ko" "$rel"; then
+		echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
+		return 1
+	fi
+	cp "$ko" "$(ko_path "$rel").tmp"
+	mv "$(ko_path "$rel").tmp" "$(ko_path "$rel")"
+	# The KUnit module, built only for kernels with CONFIG_KUNIT.
+	rm -f "$REPO/build/$rel/dsmil-kunit.ko"
+	[ ! -f "$REPO/driver/dsmil-kunit.ko" ] ||
+		cp "$REPO/driver/dsmil-kunit.ko" "$REPO/build/$rel/dsmil-kunit.ko"
 }
 
 # tap_count FILE [STATUS]: count a bats --tap output into the globals
