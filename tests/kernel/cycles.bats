@@ -24,29 +24,22 @@ MARGIN_KB=${DSMIL_CYCLES_MARGIN_KB:-4096}
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
 setup_file() {
-	local t0
-	now_ms
-	t0=$REPLY
-	export CY=$BATS_FILE_TMPDIR/dsmil-cycles
-	gcc -O2 -Wall -Wextra -o "$CY" "$DSMIL_REPO/tests/kernel/tools/dsmil-cycles.c" ||
-		fail "cannot compile dsmil-cycles"
+	dsmil_timer_start
+	dsmil_build_tool dsmil-cycles
+	export CY=$REPLY
 	DSMIL_SETUP_NOLOAD=1 dsmil_setup
 	# Forget what kmemleak found before (boot, earlier suites).
 	if [[ -w $KMEMLEAK ]]; then echo clear >"$KMEMLEAK"; fi
-	now_ms
-	printf '# setup_file (compile): %d ms\n' $((REPLY - t0)) >&3
+	dsmil_timer_report "setup_file (compile)"
 }
 
 setup() {
-	now_ms
-	TEST_T0=$REPLY
+	dsmil_timer_start
 }
 
 teardown() {
 	local rc=0
-	now_ms
-	printf '# %s: %d.%03d s\n' "$BATS_TEST_DESCRIPTION" $(((REPLY - TEST_T0) / 1000)) \
-		$(((REPLY - TEST_T0) % 1000)) >&3
+	dsmil_timer_report "$BATS_TEST_DESCRIPTION"
 	dsmil_teardown || rc=1
 	return $rc
 }

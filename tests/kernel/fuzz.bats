@@ -53,14 +53,11 @@ PARAMS=/sys/module/$DSMIL_MODNAME/parameters
 FUZZ_SPLAT_RE="$DSMIL_SPLAT_RE|KASAN|kmemleak|Call Trace"
 
 setup_file() {
-	local t=$BATS_FILE_TMPDIR t0
-	now_ms
-	t0=$REPLY
-	export FZ=$t/dsmil-fuzz
-	gcc -O2 -Wall -Wextra -pthread -o "$FZ" "$DSMIL_REPO/tests/kernel/tools/dsmil-fuzz.c" ||
-		fail "cannot compile dsmil-fuzz"
-	now_ms
-	printf '# compiled dsmil-fuzz: %d ms\n' $((REPLY - t0)) >&3
+	local t=$BATS_FILE_TMPDIR
+	dsmil_timer_start
+	dsmil_build_tool dsmil-fuzz -pthread
+	export FZ=$REPLY
+	dsmil_timer_report "compiled dsmil-fuzz"
 	DSMIL_SETUP_NOLOAD=1 dsmil_setup
 	dsmil_load
 	mkdir "$CFS" || fail "mkdir $CFS failed"
@@ -70,8 +67,7 @@ setup_file() {
 		"$DSMIL_PDEV" "$CFS" "$DSMIL_DEBUGFS" "$PARAMS" >"$t/scan.out" ||
 		fail "scan failed: $(<"$t/scan.out")"
 	split_lists "$t"
-	now_ms
-	printf '# setup_file (compile, load, scan): %d ms in all\n' $((REPLY - t0)) >&3
+	dsmil_timer_report "setup_file (compile, load, scan)"
 }
 
 teardown_file() {
@@ -84,15 +80,12 @@ teardown_file() {
 }
 
 setup() {
-	now_ms
-	TEST_T0=$REPLY
+	dsmil_timer_start
 }
 
 teardown() {
 	dsmil_kill_bg
-	now_ms
-	printf '# %s: %d.%03d s\n' "$BATS_TEST_DESCRIPTION" $(((REPLY - TEST_T0) / 1000)) \
-		$(((REPLY - TEST_T0) % 1000)) >&3
+	dsmil_timer_report "$BATS_TEST_DESCRIPTION"
 	dmesg_check
 }
 

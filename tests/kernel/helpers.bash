@@ -300,6 +300,34 @@ resolve() {
 }
 
 # ---------------------------------------------------------------------------
+# C helpers and timing (fuzz, stress and cycles suites)
+
+# dsmil_build_tool NAME [GCC_ARGS...] -> REPLY: compile
+# tests/kernel/tools/NAME.c with the host's gcc (visible in the guest)
+# into the suite's tmpdir; REPLY is the binary.  For setup_file.
+dsmil_build_tool() {
+	local name=$1
+	shift
+	REPLY=$BATS_FILE_TMPDIR/$name
+	gcc -O2 -Wall -Wextra "$@" -o "$REPLY" "$DSMIL_REPO/tests/kernel/tools/$name.c" ||
+		fail "cannot compile $name"
+}
+
+# dsmil_timer_start; ...; dsmil_timer_report WHAT: print the wall time
+# since the start as a TAP comment "# WHAT: S.mmm s".
+dsmil_timer_start() {
+	now_ms
+	DSMIL_TIMER_T0=$REPLY
+}
+
+dsmil_timer_report() {
+	local ms
+	now_ms
+	ms=$((REPLY - DSMIL_TIMER_T0))
+	printf '# %s: %d.%03d s\n' "$1" $((ms / 1000)) $((ms % 1000)) >&3
+}
+
+# ---------------------------------------------------------------------------
 # reading
 
 # rd FILE -> REPLY: first line of FILE without the newline (one open/show).

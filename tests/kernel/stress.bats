@@ -33,15 +33,12 @@ STRESS_RMMOD=${DSMIL_STRESS_RMMOD_MS:-300}
 CFS=/sys/kernel/config/dsmil
 
 setup_file() {
-	local t=$BATS_FILE_TMPDIR src=$DSMIL_REPO/tests/kernel/tools t0
-	now_ms
-	t0=$REPLY
-	export ST=$t/dsmil-stress
-	gcc -O2 -Wall -Wextra -o "$ST" "$src/dsmil-stress.c" || fail "cannot compile dsmil-stress"
+	dsmil_timer_start
+	dsmil_build_tool dsmil-stress
+	export ST=$REPLY
 	DSMIL_SETUP_NOLOAD=1 dsmil_setup
 	dsmil_load
-	now_ms
-	printf '# setup_file (compile, load): %d ms\n' $((REPLY - t0)) >&3
+	dsmil_timer_report "setup_file (compile, load)"
 }
 
 teardown_file() {
@@ -56,17 +53,14 @@ teardown_file() {
 
 setup() {
 	dsmil_loaded || dsmil_load
-	now_ms
-	TEST_T0=$REPLY
+	dsmil_timer_start
 }
 
 teardown() {
 	local rc=0
 	exec 13<&- 14<&- 2>/dev/null || true
 	dsmil_kill_bg
-	now_ms
-	printf '# %s: %d.%03d s\n' "$BATS_TEST_DESCRIPTION" $(((REPLY - TEST_T0) / 1000)) \
-		$(((REPLY - TEST_T0) % 1000)) >&3
+	dsmil_timer_report "$BATS_TEST_DESCRIPTION"
 	dmesg_check || rc=1
 	return $rc
 }
