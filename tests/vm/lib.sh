@@ -68,8 +68,9 @@ with_driver_tree() {
 	) 8>"$REPO/build/.module.lock"
 }
 
-# build_module REL: `make module` for REL and keep the result as
-# build/REL/dsmil-84dev.ko, so that kernels don't clobber each other.
+# build_module REL: `make module` for REL and keep the results in build/REL/
+# (dsmil-84dev.ko, dsmil-sim.ko, and dsmil-kunit.ko for a kernel with
+# KUnit), so that kernels don't clobber each other.
 # DSMIL_KDIR overrides the kernel build tree (default
 # /lib/modules/REL/build), e.g. for a self-built debug kernel.
 build_module() {
@@ -87,12 +88,15 @@ _build_and_keep() {
 		echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
 		return 1
 	fi
-	cp "$ko" "$(ko_path "$rel").tmp"
-	mv "$(ko_path "$rel").tmp" "$(ko_path "$rel")"
-	# The KUnit module, built only for kernels with CONFIG_KUNIT.
-	rm -f "$REPO/build/$rel/dsmil-kunit.ko"
-	[ ! -f "$REPO/driver/dsmil-kunit.ko" ] ||
-		cp "$REPO/driver/dsmil-kunit.ko" "$REPO/build/$rel/dsmil-kunit.ko"
+	local m
+	# dsmil-sim.ko always comes with the driver; the KUnit module only
+	# for kernels with CONFIG_KUNIT.
+	for m in "$MODULE" dsmil-sim dsmil-kunit; do
+		rm -f "$REPO/build/$rel/$m.ko"
+		[ -f "$REPO/driver/$m.ko" ] || continue
+		cp "$REPO/driver/$m.ko" "$REPO/build/$rel/$m.ko.tmp"
+		mv "$REPO/build/$rel/$m.ko.tmp" "$REPO/build/$rel/$m.ko"
+	done
 }
 
 # tap_count FILE [STATUS]: count a bats --tap output into the globals

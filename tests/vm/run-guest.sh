@@ -24,10 +24,10 @@
 #   guest.log                 guest setup notes
 #   status                    summary: result= cmd_rc= splat= seconds=
 #
-# Environment inside the guest: DSMIL_REPO, DSMIL_KO, DSMIL_KVER,
+# Environment inside the guest: DSMIL_REPO, DSMIL_KO, DSMIL_SIM_KO, DSMIL_KVER,
 # DSMIL_RUN_DIR (the run dir as the guest sees it), BATS_LIB_PATH, every
 # other exported DSMIL_* variable (suite knobs), plus any --env.  DSMIL_KO defaults to build/REL/dsmil-84dev.ko (an exported
-# DSMIL_KO overrides it).
+# DSMIL_KO overrides it), DSMIL_SIM_KO to dsmil-sim.ko beside it.
 #
 # Exit status: CMD's status when the guest ran it and its kernel log is
 # clean; otherwise
@@ -213,8 +213,9 @@ prepare_run_dir() {
 	RUN_DIR=$(cd "$RUN_DIR" && pwd)
 	rm -f "$RUN_DIR"/{rc,stdout,stderr,dmesg,console.log,guest.log,status}
 	cp "$VM_DIR/guest-run.sh" "$RUN_DIR/guest-run.sh"
-	local ko e
+	local ko sim e
 	ko=${DSMIL_KO:-$(ko_path "$KVER")}
+	sim=${DSMIL_SIM_KO:-${ko%/*}/dsmil-sim.ko}
 	{
 		# Suite knobs (DSMIL_FUZZ_SEED, ...): every exported DSMIL_*
 		# goes in; the lines below override the harness's own.
@@ -223,6 +224,7 @@ prepare_run_dir() {
 		done
 		printf 'export DSMIL_REPO=%q\n' "$REPO"
 		printf 'export DSMIL_KO=%q\n' "$ko"
+		printf 'export DSMIL_SIM_KO=%q\n' "$sim"
 		printf 'export DSMIL_KVER=%q\n' "$KVER"
 		printf 'export DSMIL_RUN_DIR=%q\n' /.dsmil-run
 		printf 'export BATS_LIB_PATH=%q\n' /usr/lib/bats
