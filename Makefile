@@ -2,7 +2,7 @@
 #
 # dsmil: top-level build and test entry points.
 #
-#   make                  build driver/dsmil-84dev.ko against KDIR (see below)
+#   make                  build driver/dsmil-84dev.ko and dsmil-sim.ko against KDIR (see below)
 #   make userspace        build userspace/lsdsmil (dsmilctl is a shell script)
 #   make install          install dsmilctl, lsdsmil, udev/modprobe/systemd files
 #                         (DESTDIR, PREFIX=/usr/local; see userspace/userspace.mk)
@@ -101,7 +101,7 @@ DKMS_SOURCE_TREE ?= /usr/src
 DKMS_KERNELS ?= $(KVER)
 DKMS_FLAGS ?=
 DKMS_FILES := dkms.conf VERSION driver/Kbuild \
-	$(sort $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h)))
+	$(sort $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h driver/sim/*.c driver/sim/*.h)))
 dkms_run = $(DKMS) --sourcetree $(DKMS_SOURCE_TREE) $(DKMS_FLAGS)
 
 dkms-install: dkms-uninstall

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil - backend registry and the firmware call wrappers.
+ * dsmil - the firmware call wrappers.
  *
  * Every firmware call of the driver goes through dsmil_fw_*(): they
  * serialize on the instance lock (the caller holds it), bound the call
@@ -8,25 +8,9 @@
  * refuse any write to a quarantined token as a last line of defence.
  */
 #include <linux/ktime.h>
-#include <linux/string.h>
 
 #include "dsmil.h"
 #include "trace.h"
-
-static const struct dsmil_backend_ops *const dsmil_backends[] = {
-	&dsmil_sim_backend,
-	&dsmil_smbios_backend,
-};
-
-const struct dsmil_backend_ops *dsmil_backend_find(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(dsmil_backends); i++)
-		if (!strcmp(dsmil_backends[i]->name, name))
-			return dsmil_backends[i];
-	return NULL;
-}
 
 /* Rate limiting is the backend's business; waiting is not call time. */
 static int dsmil_fw_throttle(struct dsmil_instance *inst)

@@ -6,6 +6,7 @@
 #ifndef _DSMIL_COMPAT_H
 #define _DSMIL_COMPAT_H
 
+#include <linux/export.h>
 #include <linux/version.h>
 
 /*
@@ -16,6 +17,25 @@
 #define DSMIL_PLATFORM_REMOVE(fn)	.remove = (fn)
 #else
 #define DSMIL_PLATFORM_REMOVE(fn)	.remove_new = (fn)
+#endif
+
+/*
+ * The API dsmil-84dev offers platform modules (dsmil-sim) is exported in
+ * symbol namespace DSMIL, an identifier before 6.13 and a string since.
+ * DSMIL_EXPORT() is empty where the KUnit module compiles its own copy
+ * of the code under test (kunit-code.c), so that nothing is exported
+ * twice.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define DSMIL_NS	"DSMIL"
+#else
+#define DSMIL_NS	DSMIL
+#endif
+
+#ifdef DSMIL_NO_EXPORTS
+#define DSMIL_EXPORT(sym)
+#else
+#define DSMIL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, DSMIL_NS)
 #endif
 
 #endif /* _DSMIL_COMPAT_H */

@@ -2,65 +2,28 @@
 /*
  * dsmil - Dell MIL-SPEC DSMIL platform driver: module and platform core.
  *
- * The module registers class "dsmil", platform driver "dsmil" and, at
- * load, one platform device "dsmil.0" described by the module parameters.
- * Probing a platform device builds an instance: backend, groups, devices.
+ * The module registers class "dsmil" and platform driver "dsmil", then
+ * the instance on Dell DSMIL firmware if this is such a machine
+ * (hardware.c).  Other modules (dsmil-sim) create instances through
+ * dsmil_instance_create().  Probing a platform device "dsmil.N" builds an
+ * instance: backend, register windows, groups, devices.
  */
 #include <linux/debugfs.h>
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "dsmil.h"
-
-static char *backend = "sim";
-module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend,
-		 "Firmware backend of the load-time instance: sim (simulated platform, default), smbios (Dell firmware through dell-smbios) or auto (smbios on a DSMIL platform, else no instance)");
-
-static unsigned int smi_timeout_ms = 100;
-module_param(smi_timeout_ms, uint, 0444);
-MODULE_PARM_DESC(smi_timeout_ms,
-		 "Upper bound of one firmware call in ms, 50..200 (default 100)");
-
-static char *activate = "";
-module_param(activate, charp, 0444);
-MODULE_PARM_DESC(activate,
-		 "Comma-separated groups to activate at load, e.g. 0,1 (quarantined devices are skipped)");
-
-static unsigned long long mmio_base = 0x52000000;
-module_param(mmio_base, ullong, 0444);
-MODULE_PARM_DESC(mmio_base,
-		 "Physical base of the DSMIL register region (default 0x52000000)");
-
-static unsigned long long mmio_size = 360 * SZ_1M;
-module_param(mmio_size, ullong, 0444);
-MODULE_PARM_DESC(mmio_size,
-		 "Size of the DSMIL register region in bytes, 0 for none (default 360 MiB)");
-
-static unsigned int thermal_threshold = 100;
-module_param(thermal_threshold, uint, 0444);
-MODULE_PARM_DESC(thermal_threshold,
-		 "Platform thermal ceiling in degrees Celsius, 20..150 (default 100): at or above it every device stops");
-
-static unsigned int thermal_poll_ms = 100;
-module_param(thermal_poll_ms, uint, 0444);
-MODULE_PARM_DESC(thermal_poll_ms,
-		 "Thermal monitor period in ms while all groups are cool, 10..10000 (default 100)");
-
-#define DSMIL_POLL_MS_MIN	10
-#define DSMIL_POLL_MS_MAX	10000
-#define DSMIL_SMI_TIMEOUT_MIN	50
-#define DSMIL_SMI_TIMEOUT_MAX	200
 
 struct class dsmil_class = {
 	.name = "dsmil",
 };
 
 static struct dentry *dsmil_debugfs_root;
-static struct platform_device *dsmil_load_pdev;
+/* Instance numbers: the lowest free one, so the firmware's is dsmil.0. */
+static DEFINE_IDA(dsmil_instance_ida);
 
 static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
@@ -318,10 +281,9 @@ static int dsmil_instance_probe(struct platform_device *pdev,
 	inst->id = pdev->id;
 	inst->cfg = *cfg;
 	inst->device_count = cfg->groups * cfg->devices_per_group;
-	inst->backend = dsmil_backend_find(cfg->backend);
+	inst->backend = cfg->ops;
 	if (!inst->backend)
-		return dev_err_probe(dev, -EINVAL, "unknown backend '%s'\n",
-				     cfg->backend);
+		return dev_err_probe(dev, -EINVAL, "no backend\n");
 	inst->groups = devm_kcalloc(dev, cfg->groups, sizeof(*inst->groups),
 				    GFP_KERNEL);
 	inst->devices = devm_kcalloc(dev, inst->device_count,
@@ -371,114 +333,60 @@ static struct platform_driver dsmil_driver = {
 	DSMIL_PLATFORM_REMOVE(dsmil_remove),
 };
 
-/* backend=auto: the real firmware when present, else no instance. */
-static const char *dsmil_detect_backend(void)
-{
-	return dsmil_smbios_detect() ? dsmil_smbios_backend.name : NULL;
-}
-
-static int dsmil_load_config(struct dsmil_config *cfg)
-{
-	const char *name = backend;
-	unsigned long mask;
-	int ret;
-
-	if (thermal_threshold < DSMIL_THERMAL_MIN_THRESHOLD / 1000 ||
-	    thermal_threshold > DSMIL_THERMAL_MAX_THRESHOLD / 1000) {
-		pr_err("thermal_threshold=%u: must be %u..%u degrees C\n",
-		       thermal_threshold, DSMIL_THERMAL_MIN_THRESHOLD / 1000,
-		       DSMIL_THERMAL_MAX_THRESHOLD / 1000);
-		return -EINVAL;
-	}
-	if (thermal_poll_ms < DSMIL_POLL_MS_MIN ||
-	    thermal_poll_ms > DSMIL_POLL_MS_MAX) {
-		pr_err("thermal_poll_ms=%u: must be %u..%u\n", thermal_poll_ms,
-		       DSMIL_POLL_MS_MIN, DSMIL_POLL_MS_MAX);
-		return -EINVAL;
-	}
-	if (smi_timeout_ms < DSMIL_SMI_TIMEOUT_MIN ||
-	    smi_timeout_ms > DSMIL_SMI_TIMEOUT_MAX) {
-		pr_err("smi_timeout_ms=%u: must be %u..%u\n", smi_timeout_ms,
-		       DSMIL_SMI_TIMEOUT_MIN, DSMIL_SMI_TIMEOUT_MAX);
-		return -EINVAL;
-	}
-	ret = dsmil_parse_group_list(activate, DSMIL_GROUPS, &mask);
-	if (ret) {
-		pr_err("activate=%s: expected a comma-separated list of groups 0..%d\n",
-		       activate, DSMIL_GROUPS - 1);
-		return -EINVAL;
-	}
-	if (!strcmp(name, "auto")) {
-		name = dsmil_detect_backend();
-	} else if (!dsmil_backend_find(name)) {
-		pr_err("backend=%s: expected sim, smbios or auto\n", backend);
-		return -EINVAL;
-	}
-	if (!name) {
-		pr_info("no DSMIL platform found, no instance created\n");
-		return -ENODEV;
-	}
-	dsmil_config_defaults(cfg);
-	strscpy(cfg->backend, name, sizeof(cfg->backend));
-	cfg->activate_mask = mask;
-	return 0;
-}
-
 /**
- * dsmil_config_defaults() - an instance description from the parameters
- * @cfg: filled in; the backend is left empty
- */
-void dsmil_config_defaults(struct dsmil_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->groups = DSMIL_GROUPS;
-	cfg->devices_per_group = DSMIL_DEVICES_PER_GROUP;
-	cfg->token_base = DSMIL_TOKEN_BASE;
-	cfg->smi_timeout_ms = smi_timeout_ms;
-	cfg->thermal_threshold = thermal_threshold * 1000;
-	cfg->thermal_poll_ms = thermal_poll_ms;
-	cfg->mmio_base = mmio_base;
-	cfg->mmio_size = mmio_size;
-}
-
-/**
- * dsmil_instance_register() - create platform device dsmil.@id
- * @cfg: its description, copied as platform data
- * @id: instance number
+ * dsmil_instance_create() - create and bind platform device dsmil.N
+ * @cfg: its description, copied as platform data; @cfg->ops must stay
+ *	valid until dsmil_instance_remove()
+ *
+ * N is the lowest free instance number.
  *
  * Return: the bound platform device, or an error pointer if it could not
  * be created or its probe failed.
  */
-struct platform_device *dsmil_instance_register(const struct dsmil_config *cfg,
-						int id)
+struct platform_device *dsmil_instance_create(const struct dsmil_config *cfg)
 {
 	struct platform_device *pdev;
+	int id, ret;
 
+	id = ida_alloc(&dsmil_instance_ida, GFP_KERNEL);
+	if (id < 0)
+		return ERR_PTR(id);
 	pdev = platform_device_register_data(NULL, DSMIL_DRV_NAME, id, cfg,
 					     sizeof(*cfg));
-	if (IS_ERR(pdev))
+	if (IS_ERR(pdev)) {
+		ida_free(&dsmil_instance_ida, id);
 		return pdev;
+	}
 	/* Registration succeeds even when probe fails: check it bound. */
 	if (!READ_ONCE(pdev->dev.driver)) {
 		const struct dsmil_config *probed = dev_get_platdata(&pdev->dev);
-		int ret = probed->probe_error ?: -ENODEV;
 
-		platform_device_unregister(pdev);
+		ret = probed->probe_error ?: -ENODEV;
+		dsmil_instance_remove(pdev);
 		return ERR_PTR(ret);
 	}
 	return pdev;
 }
+DSMIL_EXPORT(dsmil_instance_create);
+
+/**
+ * dsmil_instance_remove() - tear down an instance of dsmil_instance_create()
+ * @pdev: its platform device
+ *
+ * Waits for every sysfs reader and writer of the instance to leave.
+ */
+void dsmil_instance_remove(struct platform_device *pdev)
+{
+	int id = pdev->id;
+
+	platform_device_unregister(pdev);
+	ida_free(&dsmil_instance_ida, id);
+}
+DSMIL_EXPORT(dsmil_instance_remove);
 
 static int __init dsmil_init(void)
 {
-	struct dsmil_config cfg = { };
-	bool instance;
 	int ret;
-
-	ret = dsmil_load_config(&cfg);
-	if (ret && ret != -ENODEV)
-		return ret;
-	instance = !ret;
 
 	dsmil_debugfs_root = debugfs_create_dir("dsmil", NULL);
 	ret = class_register(&dsmil_class);
@@ -487,21 +395,11 @@ static int __init dsmil_init(void)
 	ret = platform_driver_register(&dsmil_driver);
 	if (ret)
 		goto err_class;
-	if (instance) {
-		dsmil_load_pdev = dsmil_instance_register(&cfg, 0);
-		if (IS_ERR(dsmil_load_pdev)) {
-			ret = PTR_ERR(dsmil_load_pdev);
-			dsmil_load_pdev = NULL;
-			goto err_driver;
-		}
-	}
-	ret = dsmil_configfs_init();
+	ret = dsmil_hardware_init();
 	if (ret)
-		goto err_instance;
+		goto err_driver;
 	return 0;
 
-err_instance:
-	platform_device_unregister(dsmil_load_pdev);
 err_driver:
 	platform_driver_unregister(&dsmil_driver);
 err_class:
@@ -514,12 +412,12 @@ err_debugfs:
 
 static void __exit dsmil_exit(void)
 {
-	dsmil_configfs_exit();
-	platform_device_unregister(dsmil_load_pdev);
+	dsmil_hardware_exit();
 	platform_driver_unregister(&dsmil_driver);
 	dsmil_objects_wait_released();
 	class_unregister(&dsmil_class);
 	debugfs_remove_recursive(dsmil_debugfs_root);
+	ida_destroy(&dsmil_instance_ida);
 }
 
 module_init(dsmil_init);

@@ -6,7 +6,8 @@
  * struct dsmil_instance.  Each instance has groups (class devices
  * "dsmilN:gG", children of the platform device) and devices (class
  * devices "dsmilN:TTTT", children of their group).  Firmware access goes
- * through a backend ops table; the simulated backend is the default.
+ * through a backend ops table: Dell firmware (smbios.c) in this module, a
+ * simulated firmware in dsmil-sim.ko (sim/).
  *
  * Locking: inst->lock serializes every firmware call and every state
  * change of the instance.  Readers of state and counters use READ_ONCE()
@@ -28,7 +29,6 @@
 #define DSMIL_MAX_GROUPS	16
 #define DSMIL_MAX_DEVICES_PER_GROUP	16
 #define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_DEVICES_PER_GROUP)
-#define DSMIL_BACKEND_NAME_LEN	16
 
 /* Register windows: one 4 KiB window per device, header at its start. */
 #define DSMIL_WINDOW_SIZE	4096
@@ -122,9 +122,11 @@ struct platform_device;
  * @activate: switch the device behind @token on
  * @deactivate: switch the device behind @token off
  * @temperature: temperature of group @group in millidegrees Celsius
- * @region_unlock: allow the register region to be mapped (optional)
- * @region_populate: write the window headers, as a simulated firmware
- *	does (optional; a backend with it also gets simulated windows)
+ * @may_write: 0 when writes may reach the firmware, else the errno
+ *	(optional; -EROFS on the read-only real firmware)
+ * @region_populate: a simulated firmware: its register windows live in
+ *	kernel memory, and this writes their headers (optional; a backend
+ *	without it can only get windows from a firmware-reserved region)
  *
  * All calls but create/destroy run with inst->lock held and may sleep.
  */
@@ -140,13 +142,30 @@ struct dsmil_backend_ops {
 	int (*deactivate)(struct dsmil_instance *inst, u16 token);
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
-	int (*region_unlock)(struct dsmil_instance *inst);
+	int (*may_write)(struct dsmil_instance *inst);
 	void (*region_populate)(struct dsmil_instance *inst);
 };
 
 /**
+ * struct dsmil_params - the instance parameters a module takes at load
+ * @activate: comma-separated groups to activate once up, "" for none
+ * @smi_timeout_ms: upper bound of one firmware call
+ * @thermal_threshold: platform ceiling, degrees Celsius
+ * @thermal_poll_ms: thermal monitor period while all is cool
+ *
+ * dsmil-84dev and dsmil-sim read the same parameters through one parser,
+ * dsmil_config_init().
+ */
+struct dsmil_params {
+	const char *activate;
+	unsigned int smi_timeout_ms;
+	unsigned int thermal_threshold;
+	unsigned int thermal_poll_ms;
+};
+
+/**
  * struct dsmil_config - what an instance is built from (platform data)
- * @backend: backend name, e.g. "sim"
+ * @ops: the firmware backend; its module outlives the instance
  * @groups: number of groups
  * @devices_per_group: devices in each group
  * @token_base: token of the first device
@@ -154,14 +173,14 @@ struct dsmil_backend_ops {
  * @smi_timeout_ms: upper bound of one firmware call
  * @thermal_threshold: platform ceiling, millidegrees Celsius
  * @thermal_poll_ms: thermal monitor period while all is cool
- * @mmio_base: physical base of the register region
+ * @mmio_base: physical base of the register region (real firmware only)
  * @mmio_size: its size in bytes, 0 for none
  * @sim_absent: devices (by index) the simulated firmware does not provide
  * @probe_error: set by probe in the platform device's copy, so that the
  *	creator of the instance learns why it failed
  */
 struct dsmil_config {
-	char backend[DSMIL_BACKEND_NAME_LEN];
+	const struct dsmil_backend_ops *ops;
 	unsigned int groups;
 	unsigned int devices_per_group;
 	u16 token_base;
@@ -268,15 +287,21 @@ static inline enum dsmil_state dsmil_device_state(const struct dsmil_device *d)
 	return READ_ONCE(d->state);
 }
 
+/*
+ * The API for platform modules (dsmil-sim), exported in namespace DSMIL.
+ * core.c: instances; config.c: their description from load parameters.
+ */
+struct platform_device *dsmil_instance_create(const struct dsmil_config *cfg);
+void dsmil_instance_remove(struct platform_device *pdev);
+int dsmil_config_init(struct dsmil_config *cfg,
+		      const struct dsmil_params *params);
+
 /* core.c */
 extern struct class dsmil_class;
-struct platform_device *dsmil_instance_register(const struct dsmil_config *cfg,
-						int id);
-void dsmil_config_defaults(struct dsmil_config *cfg);
 
-/* configfs.c */
-int dsmil_configfs_init(void);
-void dsmil_configfs_exit(void);
+/* hardware.c: the instance on Dell DSMIL firmware */
+int dsmil_hardware_init(void);
+void dsmil_hardware_exit(void);
 
 /* parse.c: pure input parsers, no side effects */
 int dsmil_parse_request(const char *buf, size_t count, enum dsmil_request *req);
@@ -320,8 +345,7 @@ int dsmil_group_read_active(struct dsmil_group *g, unsigned int *active);
 unsigned int dsmil_group_active_count(struct dsmil_group *g);
 unsigned int dsmil_instance_active_count(struct dsmil_instance *inst);
 
-/* backend.c: backend registry and the bounded, accounted firmware calls */
-const struct dsmil_backend_ops *dsmil_backend_find(const char *name);
+/* backend.c: the bounded, accounted firmware calls */
 int dsmil_fw_verify(struct dsmil_device *d);
 int dsmil_fw_read(struct dsmil_device *d, u32 *val);
 int dsmil_fw_write(struct dsmil_device *d, u32 val);
@@ -373,9 +397,6 @@ ssize_t dsmil_registers_read(struct dsmil_device *d, char *buf, loff_t off,
 			     size_t count);
 ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 			      loff_t off, size_t count);
-
-/* sim.c */
-extern const struct dsmil_backend_ops dsmil_sim_backend;
 
 /* smbios.c */
 extern const struct dsmil_backend_ops dsmil_smbios_backend;

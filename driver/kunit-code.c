@@ -14,6 +14,9 @@
  * copy of parse.c and rules.c, here.  Their global functions stay local to
  * this module: nothing is exported, so the two modules never clash.
  */
+/* This copy of parse.c and rules.c exports nothing (compat.h). */
+#define DSMIL_NO_EXPORTS
+
 #include <kunit/test.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>

@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "dsmil.h"
 
 static const char * const dsmil_state_names[DSMIL_STATE_COUNT] = {
@@ -122,6 +123,7 @@ int dsmil_parse_u32(const char *buf, size_t count, u32 *val)
 	*val = v;
 	return 0;
 }
+DSMIL_EXPORT(dsmil_parse_u32);
 
 /**
  * dsmil_parse_group_list() - parse a comma-separated list of group numbers
@@ -197,6 +199,7 @@ int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
 	*val = v;
 	return 0;
 }
+DSMIL_EXPORT(dsmil_parse_millideg);
 
 /**
  * dsmil_parse_token_list() - parse a comma-separated list of tokens
@@ -250,6 +253,7 @@ out:
 	*n = found;
 	return 0;
 }
+DSMIL_EXPORT(dsmil_parse_token_list);
 
 /* Take a decimal number at *s and advance past it. */
 static int dsmil_take_uint(const char **s, unsigned int *val)
@@ -332,3 +336,4 @@ int dsmil_parse_fault(const char *buf, size_t count,
 	*spec = s;
 	return 0;
 }
+DSMIL_EXPORT(dsmil_parse_fault);

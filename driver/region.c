@@ -2,18 +2,21 @@
 /*
  * dsmil - the DSMIL register region and the per-device windows in it.
  *
- * The firmware reserves a physical region (default 360 MiB at
- * 0x52000000).  Group G's devices have 4 KiB windows at base + G * 64 KiB
- * + index * 4 KiB; each starts with a signature, the token id and a
- * status word.  The driver asks the backend to unlock the region, claims
- * it and maps only the 4 MiB chunks that hold windows.
+ * Group G's devices have 4 KiB windows at base + G * 64 KiB + index *
+ * 4 KiB; each starts with a signature, the token id and a status word.
  *
- * A simulated backend plays the firmware and writes the window headers
- * itself, but only into memory the firmware reserved: anywhere else (or
- * without a region) it gets an internal buffer instead, so discovery runs
- * the same way.  A region that is reserved but cannot be claimed or
- * mapped leaves the instance without windows, and then the "registers"
- * files are absent.
+ * On real firmware the region is physical memory the firmware reserved.
+ * It is used only when an administrator names it (mmio_base/mmio_size,
+ * parameters that kernel lockdown refuses) and only if every byte of it
+ * is firmware-reserved: then it is claimed and the 4 MiB chunks that hold
+ * windows are mapped.  The windows are discovered, never written by the
+ * driver: a device has one when its header holds the signature and its
+ * token.  Anything else leaves the instance without windows, and then the
+ * "registers" files are absent.
+ *
+ * A simulated firmware (a backend with region_populate) never touches
+ * physical memory: its windows live in kernel memory, and it writes their
+ * headers itself, so that discovery and the files work the same way.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
@@ -23,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "dsmil.h"
 
 #define DSMIL_REGION_CHUNK	SZ_4M
@@ -93,6 +97,7 @@ void dsmil_window_write32(const struct dsmil_instance *inst, unsigned int slot,
 	iowrite32(val, r->chunks[pos / DSMIL_REGION_CHUNK] +
 		  pos % DSMIL_REGION_CHUNK);
 }
+DSMIL_EXPORT(dsmil_window_write32);
 
 /**
  * dsmil_window_present() - does a window carry its device's header?
@@ -152,32 +157,33 @@ static void dsmil_region_unmap(struct dsmil_region *r)
 	r->res = NULL;
 }
 
-/* A simulator may only write into memory the firmware reserved. */
-static bool dsmil_region_reserved(const struct dsmil_instance *inst)
+/* Extends *@arg, the end of a gap-free run of reserved memory, by @res. */
+static int dsmil_region_cover(struct resource *res, void *arg)
 {
-	return region_intersects(inst->cfg.mmio_base, inst->cfg.mmio_size,
-				 IORESOURCE_MEM, IORES_DESC_RESERVED) ==
-	       REGION_INTERSECTS;
+	u64 *next = arg;
+
+	if (res->start > *next)
+		return -ENXIO;		/* a hole: not reserved */
+	*next = max_t(u64, *next, (u64)res->end + 1);
+	return 0;
 }
 
 /*
- * Is there physical memory to claim?  Not without a region or a backend
- * that unlocks one, and not for a simulator when the range is not wholly
- * firmware-reserved: it must never write into memory that belongs to
- * something else, so it simulates the windows instead.
+ * Is every byte of the region firmware-reserved?  region_intersects()
+ * does not say: it counts holes as "not other", so a range half reserved
+ * and half unclaimed would pass.  Walk the reserved resources instead and
+ * require them to cover the range without a gap.
  */
-static bool dsmil_region_physical(struct dsmil_instance *inst)
+static bool dsmil_region_reserved(const struct dsmil_instance *inst)
 {
-	const struct dsmil_backend_ops *ops = inst->backend;
+	u64 start = inst->cfg.mmio_base, end = start + inst->cfg.mmio_size - 1;
+	u64 next = start;
 
-	if (!inst->cfg.mmio_size || !ops->region_unlock)
+	if (end < start)
 		return false;
-	if (ops->region_populate && !dsmil_region_reserved(inst)) {
-		dev_info(inst->dev, "%#llx+%llu is not firmware-reserved memory; simulating the windows\n",
-			 inst->cfg.mmio_base, inst->cfg.mmio_size);
-		return false;
-	}
-	return true;
+	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, start, end,
+			    &next, dsmil_region_cover);
+	return next > end;
 }
 
 /* Claim and map the physical region; a failure leaves no windows. */
@@ -191,9 +197,12 @@ static void dsmil_region_setup_physical(struct dsmil_instance *inst,
 			 inst->cfg.mmio_size, inst->cfg.groups);
 		return;
 	}
-	ret = inst->backend->region_unlock(inst);
-	if (!ret)
-		ret = dsmil_region_map(inst, r);
+	if (!dsmil_region_reserved(inst)) {
+		dev_warn(inst->dev, "%#llx+%llu is not wholly firmware-reserved memory: no register windows\n",
+			 inst->cfg.mmio_base, inst->cfg.mmio_size);
+		return;
+	}
+	ret = dsmil_region_map(inst, r);
 	if (ret) {
 		dev_warn(inst->dev, "register region %#llx+%llu unavailable: %d; no register windows\n",
 			 inst->cfg.mmio_base, inst->cfg.mmio_size, ret);
@@ -206,9 +215,8 @@ static void dsmil_region_setup_physical(struct dsmil_instance *inst,
  * @inst: the instance; its groups and devices do not exist yet
  *
  * Never fails the instance: without windows it simply has none.  A
- * simulated firmware gets an internal buffer when there is no reserved
- * region to use (but not when claiming or mapping one failed), and writes
- * the window headers here, before discovery.
+ * simulated firmware gets windows in kernel memory and writes their
+ * headers here, before discovery.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -220,16 +228,15 @@ int dsmil_region_setup(struct dsmil_instance *inst)
 	if (!r)
 		return -ENOMEM;
 	inst->region = r;
-	if (dsmil_region_physical(inst)) {
-		dsmil_region_setup_physical(inst, r);
-	} else if (inst->backend->region_populate) {
+	if (inst->backend->region_populate) {
 		r->buffer = vzalloc(array_size(inst->device_count,
 					       DSMIL_WINDOW_SIZE));
 		if (!r->buffer)
 			return -ENOMEM;
-	}
-	if (dsmil_region_has_windows(inst) && inst->backend->region_populate)
 		inst->backend->region_populate(inst);
+	} else if (inst->cfg.mmio_size) {
+		dsmil_region_setup_physical(inst, r);
+	}
 	return 0;
 }
 
@@ -250,9 +257,17 @@ unsigned int dsmil_region_chunks_mapped(const struct dsmil_instance *inst)
 	return inst->region ? inst->region->mapped : 0;
 }
 
-/* "registers": 32-bit aligned access only, bounds clipped by sysfs. */
+/*
+ * "registers": 32-bit aligned access only, bounds clipped by sysfs.  Raw
+ * register access falls under the same lockdown rule as /dev/mem, reads
+ * included: the windows expose firmware state.
+ */
 static int dsmil_registers_check(loff_t off, size_t count)
 {
+	int ret = security_locked_down(LOCKDOWN_DEV_MEM);
+
+	if (ret)
+		return ret;
 	if (off % 4 || count % 4)
 		return -EINVAL;
 	if (off >= DSMIL_WINDOW_SIZE)
@@ -288,19 +303,17 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 
 	if (dsmil_token_quarantined(d->token))
 		return -EPERM;
-	/* Same rule as /dev/mem: raw register writes under lockdown are out. */
-	ret = security_locked_down(LOCKDOWN_DEV_MEM);
-	if (ret)
-		return ret;
 	ret = dsmil_registers_check(off, count);
 	if (ret)
 		return ret;
 	ret = dsmil_lock_live(d->inst);
 	if (ret)
 		return ret;
-	if (d->state == DSMIL_STATE_EMERGENCY) {
+	if (d->inst->backend->may_write)
+		ret = d->inst->backend->may_write(d->inst);
+	if (!ret && d->state == DSMIL_STATE_EMERGENCY)
 		ret = -EBUSY;
-	} else {
+	if (!ret) {
 		for (i = 0; i < count; i += 4) {
 			u32 val;
 

@@ -7,6 +7,7 @@
  */
 #include <linux/kernel.h>
 
+#include "compat.h"
 #include "dsmil.h"
 
 /* Tokens that must never be written or activated, whatever the instance. */
@@ -90,6 +91,7 @@ u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot)
 {
 	return cfg->token_base + slot;
 }
+DSMIL_EXPORT(dsmil_slot_token);
 
 /**
  * dsmil_token_slot() - the device slot of a token
@@ -106,6 +108,7 @@ int dsmil_token_slot(const struct dsmil_config *cfg, u16 token)
 		return -ENODEV;
 	return token - cfg->token_base;
 }
+DSMIL_EXPORT(dsmil_token_slot);
 
 /**
  * dsmil_thermal_hot() - is a temperature hot for a limit, with hysteresis?

@@ -126,6 +126,7 @@ static int dsmil_smbios_token_read(struct dsmil_instance *inst, u16 token,
 				       token, 0, value);
 }
 
+/* Nothing reaches the firmware unless the administrator allowed writes. */
 static int dsmil_smbios_may_write(struct dsmil_instance *inst)
 {
 	struct dsmil_smbios *sb = dsmil_smbios(inst);
@@ -302,4 +303,5 @@ const struct dsmil_backend_ops dsmil_smbios_backend = {
 	.activate	= dsmil_smbios_activate,
 	.deactivate	= dsmil_smbios_deactivate,
 	.temperature	= dsmil_smbios_temperature,
+	.may_write	= dsmil_smbios_may_write,
 };

@@ -18,6 +18,7 @@
 #include <linux/minmax.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
 #include "dsmil.h"
 #include "trace.h"
 
@@ -243,6 +244,7 @@ void dsmil_thermal_notify(struct dsmil_instance *inst)
 	dsmil_thermal_evaluate(inst);
 	mutex_unlock(&inst->lock);
 }
+DSMIL_EXPORT(dsmil_thermal_notify);
 
 /**
  * dsmil_thermal_set_manual_stop() - set or clear the manual emergency stop

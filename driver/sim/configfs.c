@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil - instances declared through configfs, as null_blk does for block
- * devices:
+ * dsmil-sim - simulated instances declared through configfs, as null_blk
+ * does for block devices:
  *
  *   mkdir /sys/kernel/config/dsmil/NAME     an instance description
  *   echo 3 > .../NAME/groups                configure it
@@ -10,20 +10,16 @@
  *
  * The configuration is frozen while enabled (-EBUSY).  Items pin the
  * module (ct_owner), so rmmod waits until every directory is removed.
+ * Every instance is simulated: nothing here reaches Dell firmware.
  */
 #include <linux/configfs.h>
-#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
-#include <linux/sizes.h>
 #include <linux/slab.h>
 
-#include "dsmil.h"
+#include "sim.h"
 
 #define DSMIL_CFS_MAX_ABSENT	DSMIL_MAX_DEVICES
-
-/* Default register region of a configfs instance: none. */
-#define DSMIL_CFS_DEFAULT_MMIO_BASE	0x52000000ULL
 
 struct dsmil_cfs_instance {
 	struct config_item item;
@@ -35,8 +31,6 @@ struct dsmil_cfs_instance {
 
 /* Serializes configuration stores and enable/disable of all items. */
 static DEFINE_MUTEX(dsmil_cfs_lock);
-/* Instance numbers of configfs instances; 0 is the load-time one. */
-static DEFINE_IDA(dsmil_cfs_ida);
 
 static struct dsmil_cfs_instance *to_cfs(struct config_item *item)
 {
@@ -90,8 +84,6 @@ DSMIL_CFS_UINT_ATTR(groups, groups, "%llu", 1, DSMIL_MAX_GROUPS);
 DSMIL_CFS_UINT_ATTR(devices_per_group, devices_per_group, "%llu", 1,
 		    DSMIL_MAX_DEVICES_PER_GROUP);
 DSMIL_CFS_UINT_ATTR(token_base, token_base, "0x%04llx", 0, U16_MAX);
-DSMIL_CFS_UINT_ATTR(mmio_base, mmio_base, "0x%llx", 0, U64_MAX);
-DSMIL_CFS_UINT_ATTR(mmio_size, mmio_size, "%llu", 0, SZ_1G);
 
 static ssize_t dsmil_cfs_thermal_threshold_show(struct config_item *item,
 						char *page)
@@ -116,35 +108,6 @@ static ssize_t dsmil_cfs_thermal_threshold_store(struct config_item *item,
 	return count;
 }
 CONFIGFS_ATTR(dsmil_cfs_, thermal_threshold);
-
-static ssize_t dsmil_cfs_backend_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%s\n", to_cfs(item)->cfg.backend);
-}
-
-static ssize_t dsmil_cfs_backend_store(struct config_item *item,
-				       const char *page, size_t count)
-{
-	const struct dsmil_backend_ops *ops;
-	char name[DSMIL_BACKEND_NAME_LEN];
-
-	if (!count || count >= sizeof(name) || strnlen(page, count) != count)
-		return -EINVAL;
-	memcpy(name, page, count);
-	name[count] = '\0';
-	if (name[count - 1] == '\n')
-		name[count - 1] = '\0';
-	ops = dsmil_backend_find(name);
-	if (!ops)
-		return -EINVAL;
-	guard(mutex)(&dsmil_cfs_lock);
-	if (to_cfs(item)->pdev)
-		return -EBUSY;
-	strscpy(to_cfs(item)->cfg.backend, ops->name,
-		sizeof(to_cfs(item)->cfg.backend));
-	return count;
-}
-CONFIGFS_ATTR(dsmil_cfs_, backend);
 
 static ssize_t dsmil_cfs_sim_absent_show(struct config_item *item, char *page)
 {
@@ -216,20 +179,15 @@ static int dsmil_cfs_enable(struct dsmil_cfs_instance *ci)
 {
 	struct platform_device *pdev;
 	struct dsmil_config cfg;
-	int id, ret;
+	int ret;
 
 	lockdep_assert_held(&dsmil_cfs_lock);
 	ret = dsmil_cfs_build_config(ci, &cfg);
 	if (ret)
 		return ret;
-	id = ida_alloc_min(&dsmil_cfs_ida, 1, GFP_KERNEL);
-	if (id < 0)
-		return id;
-	pdev = dsmil_instance_register(&cfg, id);
-	if (IS_ERR(pdev)) {
-		ida_free(&dsmil_cfs_ida, id);
+	pdev = dsmil_instance_create(&cfg);
+	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	}
 	ci->pdev = pdev;
 	return 0;
 }
@@ -237,12 +195,9 @@ static int dsmil_cfs_enable(struct dsmil_cfs_instance *ci)
 /* Waits for every sysfs reader and writer of the instance to leave. */
 static void dsmil_cfs_disable(struct dsmil_cfs_instance *ci)
 {
-	int id = ci->pdev->id;
-
 	lockdep_assert_held(&dsmil_cfs_lock);
-	platform_device_unregister(ci->pdev);
+	dsmil_instance_remove(ci->pdev);
 	ci->pdev = NULL;
-	ida_free(&dsmil_cfs_ida, id);
 }
 
 static ssize_t dsmil_cfs_enable_show(struct config_item *item, char *page)
@@ -273,13 +228,10 @@ static ssize_t dsmil_cfs_enable_store(struct config_item *item,
 CONFIGFS_ATTR(dsmil_cfs_, enable);
 
 static struct configfs_attribute *dsmil_cfs_attrs[] = {
-	&dsmil_cfs_attr_backend,
 	&dsmil_cfs_attr_groups,
 	&dsmil_cfs_attr_devices_per_group,
 	&dsmil_cfs_attr_token_base,
 	&dsmil_cfs_attr_thermal_threshold,
-	&dsmil_cfs_attr_mmio_base,
-	&dsmil_cfs_attr_mmio_size,
 	&dsmil_cfs_attr_sim_absent,
 	&dsmil_cfs_attr_enable,
 	&dsmil_cfs_attr_instance,
@@ -309,10 +261,12 @@ static struct config_item *dsmil_cfs_make_item(struct config_group *group,
 	ci = kzalloc(sizeof(*ci), GFP_KERNEL);
 	if (!ci)
 		return ERR_PTR(-ENOMEM);
-	dsmil_config_defaults(&ci->cfg);
-	strscpy(ci->cfg.backend, "sim", sizeof(ci->cfg.backend));
-	ci->cfg.mmio_base = DSMIL_CFS_DEFAULT_MMIO_BASE;
-	ci->cfg.mmio_size = 0;
+	/* The load parameters passed the same check at load. */
+	if (dsmil_sim_config(&ci->cfg)) {
+		kfree(ci);
+		return ERR_PTR(-EINVAL);
+	}
+	ci->cfg.activate_mask = 0;
 	config_item_init_type_name(&ci->item, name, &dsmil_cfs_item_type);
 	return &ci->item;
 }
@@ -370,15 +324,14 @@ static struct configfs_subsystem dsmil_cfs_subsys = {
 };
 
 /* Registered last at load, so no mkdir can race module init. */
-int dsmil_configfs_init(void)
+int dsmil_sim_configfs_init(void)
 {
 	config_group_init(&dsmil_cfs_subsys.su_group);
 	mutex_init(&dsmil_cfs_subsys.su_mutex);
 	return configfs_register_subsystem(&dsmil_cfs_subsys);
 }
 
-void dsmil_configfs_exit(void)
+void dsmil_sim_configfs_exit(void)
 {
 	configfs_unregister_subsystem(&dsmil_cfs_subsys);
-	ida_destroy(&dsmil_cfs_ida);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil - simulated DSMIL firmware, the default backend.
+ * dsmil-sim - the simulated DSMIL firmware.
  *
  * Each instance gets its own token store.  Initial values are
  * deterministic: token T reads 0xd5000000 | T until written.  Knobs in
@@ -18,7 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
-#include "dsmil.h"
+#include "sim.h"
 
 #define DSMIL_SIM_INITIAL_VALUE	0xd5000000
 #define DSMIL_SIM_MAX_INPUT	(PAGE_SIZE - 1)
@@ -177,15 +177,6 @@ static int dsmil_sim_deactivate(struct dsmil_instance *inst, u16 token)
 	return dsmil_sim_set_active(inst, token, false);
 }
 
-/*
- * Unlocking the region is a firmware call like any other: the injected
- * faults and latency apply, so a failed unlock can be tested.
- */
-static int dsmil_sim_region_unlock(struct dsmil_instance *inst)
-{
-	return dsmil_sim_enter(dsmil_sim(inst));
-}
-
 static void dsmil_sim_window_header(struct dsmil_instance *inst,
 				    unsigned int slot, u32 signature,
 				    u32 token, u32 status)
@@ -196,18 +187,15 @@ static void dsmil_sim_window_header(struct dsmil_instance *inst,
 }
 
 /*
- * Write the window header of every device the firmware provides, and
- * clear it for those it does not: a reserved region keeps what an earlier
- * instance wrote there, and a stale signature must not make them present.
+ * Write the window header of every device the firmware provides into the
+ * simulated windows (kernel memory, zeroed): the others stay blank.
  */
 static void dsmil_sim_region_populate(struct dsmil_instance *inst)
 {
 	unsigned int slot;
 
 	for (slot = 0; slot < inst->device_count; slot++) {
-		if (test_bit(slot, inst->cfg.sim_absent))
-			dsmil_sim_window_header(inst, slot, 0, 0, 0);
-		else
+		if (!test_bit(slot, inst->cfg.sim_absent))
 			dsmil_sim_window_header(inst, slot, DSMIL_SIGNATURE,
 						dsmil_slot_token(&inst->cfg, slot),
 						DSMIL_SIM_STATUS_PRESENT);
@@ -454,6 +442,5 @@ const struct dsmil_backend_ops dsmil_sim_backend = {
 	.activate	= dsmil_sim_activate,
 	.deactivate	= dsmil_sim_deactivate,
 	.temperature	= dsmil_sim_temperature,
-	.region_unlock	= dsmil_sim_region_unlock,
 	.region_populate = dsmil_sim_region_populate,
 };
