@@ -194,52 +194,6 @@ static const struct device_type dsmil_device_type = {
 	.release = dsmil_device_release,
 };
 
-/**
- * dsmil_device_notify() - tell userspace a device changed state
- * @d: the device
- * @reason: why it changed
- * @millideg: the temperature that caused a thermal trip or clear
- *
- * Wakes poll() on "state" and sends KOBJ_CHANGE with DSMIL_STATE=, plus
- * DSMIL_EVENT= for thermal and emergency changes and DSMIL_TEMP= for
- * thermal ones.
- */
-void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
-			 int millideg)
-{
-	const char *event = dsmil_reason_event(reason);
-	char state[32], ev[32], temp[24];
-	char *envp[4] = { state };
-	unsigned int n = 1;
-
-	snprintf(state, sizeof(state), "DSMIL_STATE=%s",
-		 dsmil_state_name(dsmil_device_state(d)));
-	if (event) {
-		snprintf(ev, sizeof(ev), "DSMIL_EVENT=%s", event);
-		envp[n++] = ev;
-	}
-	if (reason == DSMIL_REASON_THERMAL_TRIP ||
-	    reason == DSMIL_REASON_THERMAL_CLEAR) {
-		snprintf(temp, sizeof(temp), "DSMIL_TEMP=%d", millideg);
-		envp[n++] = temp;
-	}
-	envp[n] = NULL;
-	sysfs_notify(&d->dev.kobj, NULL, "state");
-	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
-}
-
-/**
- * dsmil_device_slot() - the device's place in its instance
- * @d: the device
- *
- * Return: group * devices_per_group + index: its token's offset from the
- * token base and the number of its register window.
- */
-unsigned int dsmil_device_slot(const struct dsmil_device *d)
-{
-	return d->group->index * d->inst->cfg.devices_per_group + d->index;
-}
-
 /*
  * The state a device starts in: discovery asks the firmware and, when
  * there are register windows, checks the window header.

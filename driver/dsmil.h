@@ -287,6 +287,22 @@ static inline enum dsmil_state dsmil_device_state(const struct dsmil_device *d)
 	return READ_ONCE(d->state);
 }
 
+/**
+ * dsmil_device_slot() - the device's place in its instance
+ * @d: the device
+ *
+ * Return: group * devices_per_group + index: its token's offset from the
+ * token base and the number of its register window.
+ */
+static inline unsigned int dsmil_device_slot(const struct dsmil_device *d)
+{
+	return d->group->index * d->inst->cfg.devices_per_group + d->index;
+}
+
+/* hwmon alarm bits of a group (dsmil_group_alarms()) */
+#define DSMIL_ALARM_MAX		BIT(0)
+#define DSMIL_ALARM_CRIT	BIT(1)
+
 /*
  * The API for platform modules (dsmil-sim), exported in namespace DSMIL.
  * core.c: instances; config.c: their description from load parameters.
@@ -325,6 +341,17 @@ const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
 u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot);
 int dsmil_token_slot(const struct dsmil_config *cfg, u16 token);
 bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped);
+int dsmil_group_limit(const struct dsmil_group *g);
+unsigned int dsmil_group_alarms(const struct dsmil_group *g);
+
+/* Members a group request acts on, and its derived state counts. */
+static inline bool dsmil_device_eligible(const struct dsmil_device *d)
+{
+	enum dsmil_state state = dsmil_device_state(d);
+
+	return !dsmil_token_quarantined(d->token) &&
+	       state != DSMIL_STATE_ABSENT && state != DSMIL_STATE_QUARANTINED;
+}
 
 /* ops.c: the operations that enforce the safety rules */
 int dsmil_lock_live(struct dsmil_instance *inst);
@@ -338,7 +365,6 @@ int dsmil_device_read_value(struct dsmil_device *d, u32 *val);
 int dsmil_group_store_state(struct dsmil_group *g, const char *buf,
 			    size_t count);
 int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req);
-enum dsmil_group_state dsmil_group_state(struct dsmil_group *g);
 int dsmil_group_read_state(struct dsmil_group *g,
 			   enum dsmil_group_state *state);
 int dsmil_group_read_active(struct dsmil_group *g, unsigned int *active);
@@ -364,7 +390,6 @@ int dsmil_thermal_set_limit(struct dsmil_instance *inst,
 			    struct dsmil_group *g, struct dsmil_device *d,
 			    int limit);
 void dsmil_thermal_set_threshold(struct dsmil_instance *inst, int threshold);
-int dsmil_thermal_group_limit(struct dsmil_group *g);
 int dsmil_thermal_store_limit(struct dsmil_instance *inst,
 			      struct dsmil_group *g, struct dsmil_device *d,
 			      const char *buf, size_t count);
@@ -380,7 +405,6 @@ int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg);
 /* hwmon.c */
 int dsmil_hwmon_register(struct dsmil_instance *inst);
 void dsmil_hwmon_unregister(struct dsmil_instance *inst);
-void dsmil_hwmon_update_alarms(struct dsmil_group *g);
 
 /* region.c */
 int dsmil_region_setup(struct dsmil_instance *inst);
@@ -410,9 +434,15 @@ void dsmil_devices_destroy(struct dsmil_instance *inst);
 void dsmil_objects_wait_released(void);
 void dsmil_object_get_ref(void);
 void dsmil_object_put_ref(void);
-void dsmil_device_notify(struct dsmil_device *d, enum dsmil_reason reason,
+
+/* notify.c: announcements, below the operations */
+void dsmil_notify_device(struct dsmil_device *d, enum dsmil_reason reason,
 			 int millideg);
-unsigned int dsmil_device_slot(const struct dsmil_device *d);
-void dsmil_group_notify_state(struct dsmil_group *g);
+enum dsmil_group_state dsmil_group_state(struct dsmil_group *g);
+void dsmil_notify_group_state(struct dsmil_group *g);
+void dsmil_notify_alarms(struct dsmil_group *g);
+void dsmil_notify_platform(struct dsmil_instance *inst, const char *event,
+			   int millideg);
+void dsmil_notify_emergency(struct dsmil_instance *inst, bool on);
 
 #endif /* _DSMIL_H */

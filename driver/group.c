@@ -136,29 +136,6 @@ static const struct device_type dsmil_group_type = {
 	.release = dsmil_group_release,
 };
 
-/**
- * dsmil_group_notify_state() - announce a change of the derived state
- * @g: the group; called with inst->lock held on a live instance
- *
- * Sends KOBJ_CHANGE with DSMIL_STATE= and wakes poll() on "state" when
- * the derived state differs from the one last announced.
- */
-void dsmil_group_notify_state(struct dsmil_group *g)
-{
-	enum dsmil_group_state state = dsmil_group_state(g);
-	char env[32];
-	char *envp[] = { env, NULL };
-
-	lockdep_assert_held(&g->inst->lock);
-	if (state == g->reported)
-		return;
-	g->reported = state;
-	snprintf(env, sizeof(env), "DSMIL_STATE=%s",
-		 dsmil_group_state_name(state));
-	sysfs_notify(&g->dev.kobj, NULL, "state");
-	kobject_uevent_env(&g->dev.kobj, KOBJ_CHANGE, envp);
-}
-
 static struct dsmil_group *dsmil_group_create(struct dsmil_instance *inst,
 					      unsigned int index)
 {

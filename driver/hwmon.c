@@ -18,9 +18,6 @@
 				 HWMON_T_MAX | HWMON_T_CRIT |		\
 				 HWMON_T_MAX_ALARM | HWMON_T_CRIT_ALARM)
 
-#define DSMIL_ALARM_MAX		BIT(0)
-#define DSMIL_ALARM_CRIT	BIT(1)
-
 /* The hwmon core keeps pointers to these for the device's lifetime. */
 struct dsmil_hwmon {
 	u32 temp_config[DSMIL_MAX_GROUPS + 1];
@@ -34,40 +31,6 @@ static const char * const dsmil_hwmon_labels[DSMIL_MAX_GROUPS] = {
 	"group6", "group7", "group8", "group9", "group10", "group11",
 	"group12", "group13", "group14", "group15",
 };
-
-/* Alarm bits as the simulated or real firmware state implies them. */
-static unsigned int dsmil_hwmon_alarms(struct dsmil_group *g)
-{
-	unsigned int alarms = 0;
-
-	if (g->temperature >= dsmil_thermal_group_limit(g))
-		alarms |= DSMIL_ALARM_MAX;
-	if (g->temperature >= g->inst->thermal.threshold)
-		alarms |= DSMIL_ALARM_CRIT;
-	return alarms;
-}
-
-/**
- * dsmil_hwmon_update_alarms() - announce alarm changes of one group
- * @g: the group, with inst->lock held
- */
-void dsmil_hwmon_update_alarms(struct dsmil_group *g)
-{
-	struct device *hwmon = g->inst->thermal.hwmon;
-	unsigned int alarms = dsmil_hwmon_alarms(g);
-	unsigned int changed = alarms ^ g->alarms;
-
-	lockdep_assert_held(&g->inst->lock);
-	g->alarms = alarms;
-	if (!hwmon)
-		return;
-	if (changed & DSMIL_ALARM_MAX)
-		hwmon_notify_event(hwmon, hwmon_temp, hwmon_temp_max_alarm,
-				   g->index);
-	if (changed & DSMIL_ALARM_CRIT)
-		hwmon_notify_event(hwmon, hwmon_temp, hwmon_temp_crit_alarm,
-				   g->index);
-}
 
 static umode_t dsmil_hwmon_is_visible(const void *data,
 				      enum hwmon_sensor_types type,
@@ -92,16 +55,16 @@ static int dsmil_hwmon_read_locked(struct dsmil_group *g, u32 attr,
 		*val = temp;
 		return 0;
 	case hwmon_temp_max:
-		*val = dsmil_thermal_group_limit(g);
+		*val = dsmil_group_limit(g);
 		return 0;
 	case hwmon_temp_crit:
 		*val = g->inst->thermal.threshold;
 		return 0;
 	case hwmon_temp_max_alarm:
-		*val = !!(dsmil_hwmon_alarms(g) & DSMIL_ALARM_MAX);
+		*val = !!(dsmil_group_alarms(g) & DSMIL_ALARM_MAX);
 		return 0;
 	case hwmon_temp_crit_alarm:
-		*val = !!(dsmil_hwmon_alarms(g) & DSMIL_ALARM_CRIT);
+		*val = !!(dsmil_group_alarms(g) & DSMIL_ALARM_CRIT);
 		return 0;
 	default:
 		return -EOPNOTSUPP;

@@ -42,7 +42,7 @@ int dsmil_lock_live(struct dsmil_instance *inst)
  * @reason: why, for the trace
  *
  * Callers that stop many devices at once announce the changes afterwards
- * with dsmil_device_notify(), so that the stop itself stays fast.
+ * with dsmil_notify_device(), so that the stop itself stays fast.
  *
  * Return: true if the state changed.
  */
@@ -66,7 +66,7 @@ static void dsmil_device_set_state(struct dsmil_device *d,
 				   enum dsmil_reason reason)
 {
 	if (dsmil_device_change_state(d, state, reason))
-		dsmil_device_notify(d, reason, 0);
+		dsmil_notify_device(d, reason, 0);
 }
 
 /* Apply @req to one device; on failure nothing has changed. */
@@ -105,7 +105,7 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 		return ret;
 	ret = dsmil_device_request(d, req);
 	if (!ret)
-		dsmil_group_notify_state(d->group);
+		dsmil_notify_group_state(d->group);
 	mutex_unlock(&d->inst->lock);
 	return ret;
 }
@@ -138,7 +138,7 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 			/* The firmware's view of the token is now unknown. */
 			dsmil_device_set_state(d, DSMIL_STATE_ERROR,
 					       DSMIL_REASON_FW_ERROR);
-			dsmil_group_notify_state(d->group);
+			dsmil_notify_group_state(d->group);
 		}
 		break;
 	case DSMIL_STATE_ABSENT:
@@ -165,14 +165,6 @@ int dsmil_device_read_value(struct dsmil_device *d, u32 *val)
 		ret = dsmil_fw_read(d, val);
 	mutex_unlock(&d->inst->lock);
 	return ret;
-}
-
-static bool dsmil_device_eligible(const struct dsmil_device *d)
-{
-	enum dsmil_state state = dsmil_device_state(d);
-
-	return !dsmil_token_quarantined(d->token) &&
-	       state != DSMIL_STATE_ABSENT && state != DSMIL_STATE_QUARANTINED;
 }
 
 /* Members that block a group request until someone deals with them. */
@@ -231,7 +223,7 @@ int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
 				dev_err_ratelimited(&g->members[i]->dev,
 						    "rollback failed, state kept\n");
 	}
-	dsmil_group_notify_state(g);
+	dsmil_notify_group_state(g);
 	return ret;
 }
 
@@ -253,25 +245,6 @@ int dsmil_group_store_state(struct dsmil_group *g, const char *buf,
 	ret = dsmil_group_request(g, req);
 	mutex_unlock(&g->inst->lock);
 	return ret;
-}
-
-/* Members may only be walked with the lock held on a live instance. */
-enum dsmil_group_state dsmil_group_state(struct dsmil_group *g)
-{
-	unsigned int i, eligible = 0, active = 0;
-
-	for (i = 0; i < g->inst->cfg.devices_per_group; i++) {
-		struct dsmil_device *d = g->members[i];
-
-		if (!dsmil_device_eligible(d))
-			continue;
-		eligible++;
-		if (dsmil_device_state(d) == DSMIL_STATE_ACTIVE)
-			active++;
-	}
-	if (!active)
-		return DSMIL_GROUP_READY;
-	return active == eligible ? DSMIL_GROUP_ACTIVE : DSMIL_GROUP_MIXED;
 }
 
 int dsmil_group_read_state(struct dsmil_group *g,

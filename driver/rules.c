@@ -6,6 +6,8 @@
  * (see dsmil-kunit.c).
  */
 #include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
 
 #include "compat.h"
 #include "dsmil.h"
@@ -127,4 +129,38 @@ DSMIL_EXPORT(dsmil_token_slot);
 bool dsmil_thermal_hot(int temp, int limit, int hyst, bool tripped)
 {
 	return temp >= limit || (tripped && temp > limit - hyst);
+}
+
+/**
+ * dsmil_group_limit() - the thermal limit of a group
+ * @g: the group, with inst->lock held
+ *
+ * Return: the lowest limit of its members, m°C.
+ */
+int dsmil_group_limit(const struct dsmil_group *g)
+{
+	unsigned int i;
+	int limit = INT_MAX;
+
+	for (i = 0; i < g->inst->cfg.devices_per_group; i++)
+		limit = min(limit, g->members[i]->thermal_limit);
+	return limit;
+}
+
+/**
+ * dsmil_group_alarms() - the hwmon alarm bits of a group
+ * @g: the group, with inst->lock held
+ *
+ * Return: DSMIL_ALARM_MAX at or above its limit, DSMIL_ALARM_CRIT at or
+ * above the platform threshold, from the last temperature reading.
+ */
+unsigned int dsmil_group_alarms(const struct dsmil_group *g)
+{
+	unsigned int alarms = 0;
+
+	if (g->temperature >= dsmil_group_limit(g))
+		alarms |= DSMIL_ALARM_MAX;
+	if (g->temperature >= g->inst->thermal.threshold)
+		alarms |= DSMIL_ALARM_CRIT;
+	return alarms;
 }

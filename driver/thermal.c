@@ -13,7 +13,6 @@
  * then userspace is told.  The stop latency counts the first pass only.
  */
 #include <linux/bitmap.h>
-#include <linux/hwmon.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/workqueue.h>
@@ -62,19 +61,6 @@ static void dsmil_thermal_account_stop(struct dsmil_instance *inst,
 		WRITE_ONCE(st->max_stop_latency_ns, ns);
 }
 
-static void dsmil_thermal_platform_event(struct dsmil_instance *inst,
-					 const char *event, int millideg)
-{
-	char ev[32], temp[24];
-	char *envp[] = { ev, temp, NULL };
-
-	snprintf(ev, sizeof(ev), "DSMIL_EVENT=%s", event);
-	snprintf(temp, sizeof(temp), "DSMIL_TEMP=%d", millideg);
-	if (millideg == INT_MIN)
-		envp[1] = NULL;
-	kobject_uevent_env(&inst->dev->kobj, KOBJ_CHANGE, envp);
-}
-
 /* Second pass: uevents, poll() wake-ups and hwmon alarms. */
 static void dsmil_thermal_announce(struct dsmil_instance *inst,
 				   struct dsmil_thermal_changes *c,
@@ -86,27 +72,17 @@ static void dsmil_thermal_announce(struct dsmil_instance *inst,
 	for_each_set_bit(i, c->tripped, inst->device_count) {
 		struct dsmil_device *d = inst->devices[i];
 
-		dsmil_device_notify(d, trip, d->group->temperature);
+		dsmil_notify_device(d, trip, d->group->temperature);
 	}
 	for_each_set_bit(i, c->cleared, inst->device_count) {
 		struct dsmil_device *d = inst->devices[i];
 
-		dsmil_device_notify(d, clear, d->group->temperature);
+		dsmil_notify_device(d, clear, d->group->temperature);
 	}
 	for (i = 0; i < inst->cfg.groups; i++) {
-		dsmil_group_notify_state(inst->groups[i]);
-		dsmil_hwmon_update_alarms(inst->groups[i]);
+		dsmil_notify_group_state(inst->groups[i]);
+		dsmil_notify_alarms(inst->groups[i]);
 	}
-}
-
-int dsmil_thermal_group_limit(struct dsmil_group *g)
-{
-	unsigned int i;
-	int limit = INT_MAX;
-
-	for (i = 0; i < g->inst->cfg.devices_per_group; i++)
-		limit = min(limit, g->members[i]->thermal_limit);
-	return limit;
 }
 
 static void dsmil_thermal_read_temps(struct dsmil_instance *inst)
@@ -195,7 +171,7 @@ static void dsmil_thermal_trace_trips(struct dsmil_instance *inst,
 		struct dsmil_group *grp = inst->groups[g];
 		int limit = inst->thermal.platform_tripped ?
 			    inst->thermal.threshold :
-			    dsmil_thermal_group_limit(grp);
+			    dsmil_group_limit(grp);
 
 		trace_dsmil_thermal_trip(inst, g, grp->temperature, limit);
 	}
@@ -228,7 +204,7 @@ void dsmil_thermal_evaluate(struct dsmil_instance *inst)
 	dsmil_thermal_announce(inst, &c, DSMIL_REASON_THERMAL_TRIP,
 			       DSMIL_REASON_THERMAL_CLEAR);
 	if (platform_event)
-		dsmil_thermal_platform_event(inst, platform_event, hottest);
+		dsmil_notify_platform(inst, platform_event, hottest);
 }
 
 /**
@@ -284,9 +260,7 @@ void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on)
 	}
 	dsmil_thermal_announce(inst, &c, DSMIL_REASON_EMERGENCY_STOP,
 			       DSMIL_REASON_EMERGENCY_CLEAR);
-	sysfs_notify(&inst->dev->kobj, NULL, "emergency_stop");
-	dsmil_thermal_platform_event(inst, on ? "emergency_stop" :
-					       "emergency_clear", INT_MIN);
+	dsmil_notify_emergency(inst, on);
 }
 
 /**
@@ -345,7 +319,7 @@ static unsigned long dsmil_thermal_next_poll(struct dsmil_instance *inst)
 	for (i = 0; i < inst->cfg.groups; i++) {
 		struct dsmil_group *g = inst->groups[i];
 
-		if (g->temperature >= dsmil_thermal_group_limit(g) - th->hysteresis)
+		if (g->temperature >= dsmil_group_limit(g) - th->hysteresis)
 			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
 	}
 	for (i = 0; i < inst->device_count; i++)
@@ -471,7 +445,7 @@ int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit)
 
 	if (ret)
 		return ret;
-	*limit = dsmil_thermal_group_limit(g);
+	*limit = dsmil_group_limit(g);
 	mutex_unlock(&g->inst->lock);
 	return 0;
 }
