@@ -21,21 +21,13 @@
 
 /*
  * The API dsmil-84dev offers platform modules (dsmil-sim) is exported in
- * symbol namespace DSMIL, an identifier before 6.13 and a string since.
- * DSMIL_EXPORT() is empty where the KUnit module compiles its own copy
- * of the code under test (kunit-code.c), so that nothing is exported
- * twice.
+ * symbol namespace DSMIL: EXPORT_SYMBOL_NS_GPL(sym, DSMIL_NS).  The
+ * namespace is an identifier before 6.13 and a string since.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 #define DSMIL_NS	"DSMIL"
 #else
 #define DSMIL_NS	DSMIL
-#endif
-
-#ifdef DSMIL_NO_EXPORTS
-#define DSMIL_EXPORT(sym)
-#else
-#define DSMIL_EXPORT(sym)	EXPORT_SYMBOL_NS_GPL(sym, DSMIL_NS)
 #endif
 
 #endif /* _DSMIL_COMPAT_H */

@@ -78,4 +78,4 @@ int dsmil_config_init(struct dsmil_config *cfg,
 	cfg->thermal_poll_ms = params->thermal_poll_ms;
 	return 0;
 }
-DSMIL_EXPORT(dsmil_config_init);
+EXPORT_SYMBOL_NS_GPL(dsmil_config_init, DSMIL_NS);

@@ -367,7 +367,7 @@ struct platform_device *dsmil_instance_create(const struct dsmil_config *cfg)
 	}
 	return pdev;
 }
-DSMIL_EXPORT(dsmil_instance_create);
+EXPORT_SYMBOL_NS_GPL(dsmil_instance_create, DSMIL_NS);
 
 /**
  * dsmil_instance_remove() - tear down an instance of dsmil_instance_create()
@@ -382,7 +382,7 @@ void dsmil_instance_remove(struct platform_device *pdev)
 	platform_device_unregister(pdev);
 	ida_free(&dsmil_instance_ida, id);
 }
-DSMIL_EXPORT(dsmil_instance_remove);
+EXPORT_SYMBOL_NS_GPL(dsmil_instance_remove, DSMIL_NS);
 
 static int __init dsmil_init(void)
 {

@@ -14,9 +14,6 @@
  * copy of parse.c and rules.c, here.  Their global functions stay local to
  * this module: nothing is exported, so the two modules never clash.
  */
-/* This copy of parse.c and rules.c exports nothing (compat.h). */
-#define DSMIL_NO_EXPORTS
-
 #include <kunit/test.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
@@ -26,6 +23,14 @@
 
 #include "dsmil.h"
 #include "kunit.h"
+
+/*
+ * This copy of parse.c and rules.c must export nothing: dsmil-84dev
+ * exports the same symbols, and modpost refuses a symbol exported twice.
+ */
+#include <linux/export.h>
+#undef EXPORT_SYMBOL_NS_GPL
+#define EXPORT_SYMBOL_NS_GPL(sym, ns)
 
 #include "parse.c"
 #include "rules.c"

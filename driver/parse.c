@@ -123,7 +123,7 @@ int dsmil_parse_u32(const char *buf, size_t count, u32 *val)
 	*val = v;
 	return 0;
 }
-DSMIL_EXPORT(dsmil_parse_u32);
+EXPORT_SYMBOL_NS_GPL(dsmil_parse_u32, DSMIL_NS);
 
 /**
  * dsmil_parse_group_list() - parse a comma-separated list of group numbers
@@ -199,7 +199,7 @@ int dsmil_parse_millideg(const char *buf, size_t count, int min, int max,
 	*val = v;
 	return 0;
 }
-DSMIL_EXPORT(dsmil_parse_millideg);
+EXPORT_SYMBOL_NS_GPL(dsmil_parse_millideg, DSMIL_NS);
 
 /**
  * dsmil_parse_token_list() - parse a comma-separated list of tokens
@@ -253,7 +253,7 @@ out:
 	*n = found;
 	return 0;
 }
-DSMIL_EXPORT(dsmil_parse_token_list);
+EXPORT_SYMBOL_NS_GPL(dsmil_parse_token_list, DSMIL_NS);
 
 /* Take a decimal number at *s and advance past it. */
 static int dsmil_take_uint(const char **s, unsigned int *val)
@@ -336,4 +336,4 @@ int dsmil_parse_fault(const char *buf, size_t count,
 	*spec = s;
 	return 0;
 }
-DSMIL_EXPORT(dsmil_parse_fault);
+EXPORT_SYMBOL_NS_GPL(dsmil_parse_fault, DSMIL_NS);

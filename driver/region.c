@@ -97,7 +97,7 @@ void dsmil_window_write32(const struct dsmil_instance *inst, unsigned int slot,
 	iowrite32(val, r->chunks[pos / DSMIL_REGION_CHUNK] +
 		  pos % DSMIL_REGION_CHUNK);
 }
-DSMIL_EXPORT(dsmil_window_write32);
+EXPORT_SYMBOL_NS_GPL(dsmil_window_write32, DSMIL_NS);
 
 /**
  * dsmil_window_present() - does a window carry its device's header?

@@ -93,7 +93,7 @@ u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot)
 {
 	return cfg->token_base + slot;
 }
-DSMIL_EXPORT(dsmil_slot_token);
+EXPORT_SYMBOL_NS_GPL(dsmil_slot_token, DSMIL_NS);
 
 /**
  * dsmil_token_slot() - the device slot of a token
@@ -110,7 +110,7 @@ int dsmil_token_slot(const struct dsmil_config *cfg, u16 token)
 		return -ENODEV;
 	return token - cfg->token_base;
 }
-DSMIL_EXPORT(dsmil_token_slot);
+EXPORT_SYMBOL_NS_GPL(dsmil_token_slot, DSMIL_NS);
 
 /**
  * dsmil_thermal_hot() - is a temperature hot for a limit, with hysteresis?

@@ -220,7 +220,7 @@ void dsmil_thermal_notify(struct dsmil_instance *inst)
 	dsmil_thermal_evaluate(inst);
 	mutex_unlock(&inst->lock);
 }
-DSMIL_EXPORT(dsmil_thermal_notify);
+EXPORT_SYMBOL_NS_GPL(dsmil_thermal_notify, DSMIL_NS);
 
 /**
  * dsmil_thermal_set_manual_stop() - set or clear the manual emergency stop

@@ -51,7 +51,7 @@ result() {
 }
 
 driver_sources() {
-	find "$REPO/driver" -maxdepth 1 \( -name '*.c' -o -name '*.h' \) \
+	find "$REPO/driver" -maxdepth 2 \( -name '*.c' -o -name '*.h' \) \
 		! -name '*.mod.c' ! -name 'kunit*' | sort
 }
 
