@@ -8,7 +8,10 @@
 # suites tests/host/*.bats.
 #
 # Output: the TAP of every run, a "REL: N passed, N failed, N skipped" line
-# per kernel, and as the very last line the sum:
+# per kernel, then a summary: one line per phase, the wall time of each
+# phase and of the whole run,
+#   timing: hygiene 2m05s, 6.1.0-57-amd64 9m12s, ..., total 55m10s
+# and as the very last line the sum:
 #   N passed, N failed, N skipped
 # Exit status 0 only when nothing failed.  A kernel whose module does not
 # build, whose guest returns no result or whose kernel log shows a splat
@@ -25,7 +28,18 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/vm" && pwd)
 . "$VM_DIR/lib.sh"
 
 TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0
-RECAP=()
+RECAP=() TIMINGS=()
+
+# timing NAME START: record phase NAME as having run from $SECONDS=START
+# until now (for the "timing:" line).
+timing() {
+	TIMINGS+=("$1 $(duration $((SECONDS - $2)))")
+}
+
+# duration SECONDS: "12m05s".
+duration() {
+	printf '%dm%02ds\n' $(($1 / 60)) $(($1 % 60))
+}
 
 # add_counts LABEL: add the globals passed/failed/skipped to the totals.
 add_counts() {
@@ -75,6 +89,7 @@ run_kernels() {
 	fi
 	for rel in $kernels; do
 		local -a suites=()
+		local t0=$SECONDS
 		echo
 		echo "=== kernel $rel"
 		if [[ $rel == *-rt-* ]]; then
@@ -85,18 +100,37 @@ run_kernels() {
 			bash "$VM_DIR/run-suites.sh" --kver "$rel" "${suites[@]}" || true
 		read_counts "$COUNTS_DIR/$rel"
 		add_counts "$rel"
+		timing "$rel" "$t0"
 	done
 }
 
+# run_debug_build: build (or find cached) the debug kernel, a phase of its
+# own so that its time shows apart from the lane's.  A failed build is one
+# failure, and the lane is then not run.  DSMIL_DEBUG_LANE=0 leaves both
+# out (for a quick local run only: CI runs them).
+DEBUG_KERNEL_OK=0
+run_debug_build() {
+	[ "${DSMIL_DEBUG_LANE:-1}" != 0 ] || return 0
+	echo
+	echo "=== debug kernel build"
+	if bash "$VM_DIR/debug-kernel.sh" | sed 's/^/debug kernel: /'; then
+		DEBUG_KERNEL_OK=1
+	else
+		echo "run-check: the debug kernel did not build: the debug lane is not run" >&2
+		passed=0 failed=1 skipped=0
+		add_counts "debug kernel"
+	fi
+}
+
 # run_debug: the debug-kernel lane (KASAN, lockdep, kmemleak, UBSAN,
-# KUnit; tests/vm/run-debug.sh).  DSMIL_DEBUG_LANE=0 leaves it out (for
-# a quick local run only: CI runs it).
+# KUnit; tests/vm/run-debug.sh) on the kernel run_debug_build made.
 run_debug() {
 	local counts=$COUNTS_DIR/debug
 	if [ "${DSMIL_DEBUG_LANE:-1}" = 0 ]; then
 		echo "SKIP: debug lane: DSMIL_DEBUG_LANE=0"
 		return
 	fi
+	[ "$DEBUG_KERNEL_OK" = 1 ] || return 0
 	echo
 	echo "=== debug kernel lane"
 	DSMIL_COUNTS_FILE=$counts bash "$VM_DIR/run-debug.sh" || true
@@ -132,15 +166,32 @@ run_hygiene() {
 }
 
 main() {
+	local t0=$SECONDS t
 	COUNTS_DIR=$(mktemp -d)
 	trap 'rm -rf "$COUNTS_DIR"' EXIT
+	t=$SECONDS
 	run_hygiene
+	timing hygiene "$t"
 	run_kernels
-	run_debug
+	if [ "${DSMIL_DEBUG_LANE:-1}" != 0 ]; then
+		t=$SECONDS
+		run_debug_build
+		timing "debug kernel build" "$t"
+		t=$SECONDS
+		run_debug
+		[ "$DEBUG_KERNEL_OK" = 0 ] || timing "debug lane" "$t"
+	else
+		run_debug
+	fi
+	t=$SECONDS
 	run_host
+	timing host "$t"
+	timing total "$t0"
 	echo
 	echo "=== summary"
 	printf '%s\n' "${RECAP[@]}"
+	printf -v t '%s, ' "${TIMINGS[@]}"
+	echo "timing: ${t%, }"
 	printf '%s passed, %s failed, %s skipped\n' \
 		"$TOTAL_PASSED" "$TOTAL_FAILED" "$TOTAL_SKIPPED"
 	[ "$TOTAL_FAILED" = 0 ]
