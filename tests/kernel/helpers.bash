@@ -5,15 +5,24 @@
 # Shared helpers for the dsmil kernel suites (tests/kernel/*.bats).
 #
 # The suites run inside the QEMU guest as root, cwd = repo root, with
-#   DSMIL_KO       absolute path of the built dsmil-84dev.ko
+#   DSMIL_KO       absolute path of the built dsmil-84dev.ko (the driver)
+#   DSMIL_SIM_KO   absolute path of the built dsmil-sim.ko (the simulated
+#                  platform; default: dsmil-sim.ko beside DSMIL_KO)
 #   DSMIL_REPO     repo root
 #   DSMIL_KVER     uname -r of the guest
 #   BATS_LIB_PATH  where bats-support / bats-assert live
-# The module is not loaded when a suite starts.
+# Neither module is loaded when a suite starts.
 #
 #   load helpers
-#   setup()    { dsmil_setup; }      # load the module (DSMIL_SETUP_NOLOAD=1: don't)
-#   teardown() { dsmil_teardown; }   # unload, fail on a new kernel splat
+#   setup()    { dsmil_setup; }      # load driver + sim (DSMIL_SETUP_NOLOAD=1: don't)
+#   teardown() { dsmil_teardown; }   # unload both, fail on a new kernel splat
+#
+# Loading: dsmil_load [PARAM=V ...] inserts dsmil-84dev.ko, then
+# dsmil-sim.ko (whose instance is dsmil.0 on a guest without DSMIL
+# hardware), each parameter going to the module that has it (DSMIL_SIM_PARAMS
+# to the sim, everything else to the driver); dsmil_load_driver [PARAM=V
+# ...] inserts the driver alone (firmware suites, plain-guest checks);
+# dsmil_unload removes dsmil_sim, then dsmil_84dev.
 #
 # SPEED: the TCG guest is very slow (one exec of a program ~0.2-0.3 s, a
 # fork ~25-50 ms, a bash builtin a few ms).  The helpers therefore use
@@ -50,6 +59,10 @@ _dsmil_load_bats_libs
 export SYSTEMD_IGNORE_CHROOT=1
 
 DSMIL_MODNAME=dsmil_84dev
+DSMIL_SIM_MODNAME=dsmil_sim
+DSMIL_SIM_KO=${DSMIL_SIM_KO:-${DSMIL_KO%/*}/dsmil-sim.ko}
+# the parameters dsmil_load gives to dsmil-sim (the rest go to the driver)
+DSMIL_SIM_PARAMS=" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms "
 DSMIL_CLASS=/sys/class/dsmil
 DSMIL_PDEV=/sys/devices/platform/dsmil.0
 DSMIL_PDRV=/sys/bus/platform/drivers/dsmil
@@ -186,33 +199,154 @@ junk_bin() {
 # ---------------------------------------------------------------------------
 # module load / unload
 
-dsmil_loaded() { [[ -d /sys/module/$DSMIL_MODNAME ]]; }
+# dsmil_loaded: either module is loaded (setup/teardown clean both)
+dsmil_loaded() { [[ -d /sys/module/$DSMIL_MODNAME || -d /sys/module/$DSMIL_SIM_MODNAME ]]; }
+dsmil_driver_loaded() { [[ -d /sys/module/$DSMIL_MODNAME ]]; }
+dsmil_sim_loaded() { [[ -d /sys/module/$DSMIL_SIM_MODNAME ]]; }
 
-# dsmil_load [PARAM=VALUE ...]: insmod; fails the test when the load fails.
-dsmil_load() {
-	[[ -n ${DSMIL_KO:-} && -f $DSMIL_KO ]] || fail "DSMIL_KO not set or missing: '${DSMIL_KO:-}'"
+# _dsmil_insmod KO PARAM...: insmod; fails the test when the load fails.
+_dsmil_insmod() {
+	[[ -n $1 && -f $1 ]] || fail "module file not set or missing: '$1' (DSMIL_KO/DSMIL_SIM_KO)"
 	local e
-	if ! insmod "$DSMIL_KO" "$@" 2>"$DSMIL_ERRF"; then
+	if ! insmod "$@" 2>"$DSMIL_ERRF"; then
 		_read_errf e
-		fail "insmod $DSMIL_KO $* failed: $e"
+		fail "insmod $* failed: $e"
 	fi
-	[[ -d $DSMIL_PDEV || " $* " == *" backend=auto "* ]] ||
-		fail "module loaded but $DSMIL_PDEV does not exist"
 }
 
-# dsmil_unload: rmmod if loaded (bounded: a hang in remove fails the test).
-dsmil_unload() {
-	dsmil_loaded || return 0
-	local e
-	if ! timeout 60 rmmod "$DSMIL_MODNAME" 2>"$DSMIL_ERRF"; then
-		_read_errf e
-		fail "rmmod $DSMIL_MODNAME failed: $e"
+# dsmil_load_driver [PARAM=VALUE ...]: insmod dsmil-84dev.ko alone (no
+# instance on a machine without DSMIL hardware).
+dsmil_load_driver() {
+	_dsmil_insmod "${DSMIL_KO:-}" "$@"
+}
+
+# dsmil_load_sim [PARAM=VALUE ...]: insmod dsmil-sim.ko (the driver must
+# be loaded).
+dsmil_load_sim() {
+	_dsmil_insmod "$DSMIL_SIM_KO" "$@"
+}
+
+# dsmil_load [PARAM=VALUE ...]: the driver (unless loaded already), then
+# the sim, each PARAM to its module; $DSMIL_PDEV must exist afterwards
+# unless instances=0.  A driver parameter with the driver already loaded
+# fails the test.
+dsmil_load() {
+	local kv
+	local -a drv=() sim=()
+	for kv in "$@"; do
+		if [[ $DSMIL_SIM_PARAMS == *" ${kv%%=*} "* ]]; then sim+=("$kv"); else drv+=("$kv"); fi
+	done
+	if ! dsmil_driver_loaded; then
+		dsmil_load_driver "${drv[@]}"
+	elif ((${#drv[@]})); then
+		fail "dsmil_load ${drv[*]}: the driver is loaded already"
 	fi
+	dsmil_load_sim "${sim[@]}"
+	[[ -d $DSMIL_PDEV || " $* " == *" instances=0 "* ]] ||
+		fail "modules loaded but $DSMIL_PDEV does not exist"
+}
+
+# _dsmil_rmmod NAME: rmmod NAME if loaded (bounded: a hang in remove fails
+# the test).
+_dsmil_rmmod() {
+	[[ -d /sys/module/$1 ]] || return 0
+	local e
+	if ! timeout 60 rmmod "$1" 2>"$DSMIL_ERRF"; then
+		_read_errf e
+		fail "rmmod $1 failed: $e"
+	fi
+}
+
+# dsmil_unload: rmmod dsmil_sim, then dsmil_84dev (each if loaded).
+dsmil_unload() {
+	_dsmil_rmmod "$DSMIL_SIM_MODNAME"
+	_dsmil_rmmod "$DSMIL_MODNAME"
+}
+
+# dsmil_unload_sim: rmmod dsmil_sim only (the driver stays).
+dsmil_unload_sim() { _dsmil_rmmod "$DSMIL_SIM_MODNAME"; }
+
+# dsmil_force_unload: best effort, for cleanups (no test failure).
+dsmil_force_unload() {
+	[[ ! -d /sys/module/$DSMIL_SIM_MODNAME ]] || timeout 60 rmmod "$DSMIL_SIM_MODNAME" || true
+	[[ ! -d /sys/module/$DSMIL_MODNAME ]] || timeout 60 rmmod "$DSMIL_MODNAME" || true
 }
 
 dsmil_reload() {
 	dsmil_unload
 	dsmil_load "$@"
+}
+
+# dsmil_install_modules: both modules into /lib/modules/$DSMIL_KVER/extra
+# (the guest's / is a writable overlay), then depmod, so that modprobe and
+# udev find them by name and alias.  A full `depmod -a` takes over two
+# minutes under TCG (4000 compressed modules), so unless
+# DSMIL_FULL_DEPMOD=1 depmod is given the two files alone: it then writes
+# indexes holding only them, and the original modules.* files are set
+# aside first and put back by dsmil_uninstall_modules (teardown).
+DSMIL_MODSTASH=/run/dsmil-modules-stash
+dsmil_install_modules() {
+	local md=/lib/modules/$DSMIL_KVER e
+	[[ -f $DSMIL_KO && -f $DSMIL_SIM_KO ]] || fail "no $DSMIL_KO or $DSMIL_SIM_KO"
+	mkdir -p "$md/extra" "$DSMIL_MODSTASH" || fail "cannot create $md/extra"
+	if ! cp "$DSMIL_KO" "$md/extra/dsmil-84dev.ko" || ! cp "$DSMIL_SIM_KO" "$md/extra/dsmil-sim.ko"; then
+		fail "cannot copy the modules to $md/extra"
+	fi
+	if [[ ${DSMIL_FULL_DEPMOD:-0} == 1 ]]; then
+		depmod -a "$DSMIL_KVER" 2>"$DSMIL_ERRF" || { _read_errf e; fail "depmod -a: $e"; }
+		return 0
+	fi
+	if [[ ! -e $DSMIL_MODSTASH/.saved ]]; then
+		cp -a "$md"/modules.* "$DSMIL_MODSTASH/" || fail "cannot save $md/modules.*"
+		: >"$DSMIL_MODSTASH/.saved"
+	fi
+	depmod "$DSMIL_KVER" "$md/extra/dsmil-84dev.ko" "$md/extra/dsmil-sim.ko" 2>"$DSMIL_ERRF" ||
+		{ _read_errf e; fail "depmod: $e"; }
+}
+
+# dsmil_uninstall_modules: undo dsmil_install_modules (no-op if not done)
+dsmil_uninstall_modules() {
+	local md=/lib/modules/$DSMIL_KVER
+	[[ -e $md/extra/dsmil-84dev.ko || -e $md/extra/dsmil-sim.ko || -e $DSMIL_MODSTASH/.saved ]] || return 0
+	rm -f "$md/extra/dsmil-84dev.ko" "$md/extra/dsmil-sim.ko"
+	if [[ -e $DSMIL_MODSTASH/.saved ]]; then
+		rm -f "$md"/modules.*
+		cp -a "$DSMIL_MODSTASH"/modules.* "$md/" || { echo "cannot restore $md/modules.*" >&2; return 1; }
+		rm -rf "$DSMIL_MODSTASH"
+	elif [[ ${DSMIL_FULL_DEPMOD:-0} == 1 ]]; then
+		depmod -a "$DSMIL_KVER"
+	fi
+}
+
+# dsmil_udevd_start: a running systemd-udevd, started here unless one
+# answers (DSMIL_GUEST_UDEV=1 starts one with the guest); the guest has
+# none by default.  dsmil_udevd_stop stops only one started here.
+DSMIL_UDEVD_OURS=/run/dsmil-udevd-ours
+dsmil_udevd_start() {
+	local i
+	[[ -S /run/udev/control ]] && udevadm control --ping -t 5 >/dev/null 2>&1 && return 0
+	[[ -x /lib/systemd/systemd-udevd ]] || fail "no /lib/systemd/systemd-udevd (make deps installs udev)"
+	mkdir -p /run/udev
+	/lib/systemd/systemd-udevd --daemon || fail "systemd-udevd --daemon failed"
+	: >"$DSMIL_UDEVD_OURS"
+	for ((i = 0; i < 100; i++)); do
+		udevadm control --ping -t 5 >/dev/null 2>&1 && return 0
+		dsmil_sleep 0.2
+	done
+	fail "systemd-udevd does not answer"
+}
+
+dsmil_udevd_stop() {
+	[[ -e $DSMIL_UDEVD_OURS ]] || return 0
+	udevadm control --exit >/dev/null 2>&1 || true
+	rm -f "$DSMIL_UDEVD_OURS"
+}
+
+# dsmil_coldplug: what boot does, `udevadm trigger --type=all
+# --action=add`, then wait for udev to handle every event
+dsmil_coldplug() {
+	udevadm trigger --type=all --action=add || fail "udevadm trigger failed"
+	udevadm settle -t 300 || fail "udevadm settle timed out"
 }
 
 # ---------------------------------------------------------------------------
@@ -238,8 +372,8 @@ $log"
 
 # Standard per-test setup/teardown.
 dsmil_setup() {
-	# a previous test may have died with the module loaded
-	if dsmil_loaded; then timeout 60 rmmod "$DSMIL_MODNAME" || true; fi
+	# a previous test may have died with the modules loaded
+	if dsmil_loaded; then dsmil_force_unload; fi
 	if [[ ${BATS_TEST_NUMBER:-1} == 1 ]]; then dmesg_check; fi
 	if [[ -z ${DSMIL_SETUP_NOLOAD:-} ]]; then
 		dsmil_load

@@ -15,10 +15,11 @@ teardown_file() { dsmil_unload; }
 setup() { dsmil_loaded || dsmil_load; }
 teardown() { dsmil_kill_bg; dmesg_check; }
 
-@test "module dsmil_84dev is loaded; platform device dsmil.0 bound to driver dsmil" {
+@test "modules dsmil_84dev and dsmil_sim are loaded; platform device dsmil.0 bound to driver dsmil" {
 	run lsmod
 	assert_success
 	assert_line --regexp '^dsmil_84dev[[:space:]]'
+	assert_line --regexp '^dsmil_sim[[:space:]]'
 	[[ -d $DSMIL_PDEV ]]
 	resolve "$DSMIL_PDEV/driver"
 	local drv=$REPLY
@@ -128,7 +129,8 @@ teardown() { dsmil_kill_bg; dmesg_check; }
 	[[ ! -e $DSMIL_PDEV ]] || fail "$DSMIL_PDEV still there"
 	[[ ! -e $DSMIL_PDRV ]] || fail "$DSMIL_PDRV still there"
 	[[ ! -e $DSMIL_DEBUGFS ]] || fail "$DSMIL_DEBUGFS still there"
-	[[ ! -d /sys/module/dsmil_84dev ]]
+	[[ ! -d /sys/module/dsmil_84dev ]] || fail "dsmil_84dev still loaded"
+	[[ ! -d /sys/module/dsmil_sim ]] || fail "dsmil_sim still loaded"
 }
 
 @test "reload recreates the same tree" {
