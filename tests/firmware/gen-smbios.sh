@@ -2,11 +2,18 @@
 # shellcheck disable=SC2046 # $(le16 ...) is split into bytes on purpose
 # SPDX-License-Identifier: GPL-2.0
 #
-# gen-smbios.sh OUTDIR [MISSING]
+# gen-smbios.sh OUTDIR [MISSING] [PRODUCT]
 #
 # Write the SMBIOS structures of the emulated Dell firmware, one raw
 # structure per file (QEMU: -smbios file=F), into OUTDIR, plus OUTDIR/list
 # naming them in order:
+#   system-1.bin      type 1 (system information), handle 0x0101:
+#                     manufacturer "Dell Inc.", product name PRODUCT
+#                     (default "Latitude 5430 Rugged": the DMI identity
+#                     dsmil-84dev's device table matches), version "A01",
+#                     serial "DSMIL0001", no UUID, SKU "0A1B", family
+#                     "Latitude".  A file, since the product name has
+#                     spaces (QEMU then builds no type 1 of its own).
 #   oem-strings.bin   type 11, one string "Dell System" (dell-smbios
 #                     requires it; a file, so no QEMU argument has a space)
 #   misc-b1.bin       type 0xB1, handle 0xB100, flags0 bit 0x02 (ACPI WMI
@@ -22,10 +29,14 @@
 #
 # MISSING: comma- or space-separated token ids left out of the table
 # (e.g. "0x8005"); the firmware's ACPI store still has their locations.
+# PRODUCT: the DMI product name; letters, digits, space, '.', '_', '-'.
 set -euo pipefail
 
-out=${1:?usage: gen-smbios.sh OUTDIR [MISSING]}
+out=${1:?usage: gen-smbios.sh OUTDIR [MISSING] [PRODUCT]}
 missing=${2:-}
+product=${3:-Latitude 5430 Rugged}
+[[ $product =~ ^[A-Za-z0-9][A-Za-z0-9\ ._-]*$ ]] ||
+	{ echo "gen-smbios: bad product name '$product'" >&2; exit 2; }
 
 NTOK=84 PER_STRUCT=28 WSMT_TOKEN=0x04EC WSMT_LOC=0x0BEC
 
@@ -62,6 +73,19 @@ done
 mkdir -p "$out"
 rm -f "$out"/*.bin "$out/list"
 list=()
+
+# Type 1: system information (SMBIOS 2.4 layout, 27 bytes): strings 1
+# manufacturer, 2 product, 3 version, 4 serial, 5 SKU, 6 family; UUID all
+# zero ("not present"); wake-up type 6 (power switch).
+f=$out/system-1.bin
+{
+	bytes 01 1b $(le16 0x0101) 01 02 03 04
+	bytes 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+	bytes 06 05 06
+	printf '%s\0' 'Dell Inc.' "$product" A01 DSMIL0001 0A1B Latitude
+	bytes 00
+} >"$f"
+list+=("$f")
 
 # Type 11: OEM strings.
 f=$out/oem-strings.bin

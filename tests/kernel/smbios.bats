@@ -1,9 +1,12 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
-# The smbios backend against the emulated Dell firmware (tests/firmware):
-# the guest boots with its SMBIOS token table and ACPI-WMI device, mainline
-# dell-smbios binds to it, and dsmil (backend=smbios) makes real calls.
+# dsmil-84dev on the emulated Dell firmware (tests/firmware): the guest
+# boots with its DMI identity (SMBIOS type 1 "Dell Inc." / "Latitude 5430
+# Rugged", which the driver's device table matches), its SMBIOS token
+# table and ACPI-WMI device; mainline dell-smbios binds to it, and the
+# driver, loaded with a plain insmod (or by udev, first test), binds
+# dsmil.0 to the firmware by itself and makes real calls.
 # build/firmware/dell-wmi-call reads the firmware's own counters through
 # a second path (/dev/wmi/dell-smbios) to prove what reached it.
 #
@@ -28,7 +31,11 @@ setup() {
 }
 
 teardown() {
-	dsmil_teardown
+	local rc=0
+	dsmil_udevd_stop
+	dsmil_teardown || rc=1
+	dsmil_uninstall_modules || rc=1
+	return $rc
 }
 
 # loc TOKEN(hex, no 0x) -> REPLY: the firmware location of the token
@@ -40,9 +47,39 @@ fw_writes() {
 	REPLY=$("$H" count "$REPLY")
 }
 
-@test "smbios: backend=smbios binds 84 devices to the firmware's tokens" {
-	dsmil_load backend=smbios
+# fw_load [PARAM=VALUE ...]: insmod the driver alone; dsmil.0 must be the
+# firmware instance
+fw_load() {
+	dsmil_load_driver "$@"
+	[[ -d $DSMIL_PDEV ]] || fail "the driver did not bind the firmware: no $DSMIL_PDEV"
 	assert_content "$DSMIL_PDEV/backend" smbios
+}
+
+@test "smbios: autoload: udev coldplug loads dsmil-84dev by its DMI alias, dsmil.0 reads smbios" {
+	local i
+	assert_content /sys/class/dmi/id/sys_vendor "Dell Inc."
+	assert_content /sys/class/dmi/id/product_name "Latitude 5430 Rugged"
+	dsmil_install_modules
+	# kmod resolves the machine's modalias to the driver
+	run modprobe -R "$(</sys/class/dmi/id/modalias)"
+	assert_success
+	assert_line dsmil_84dev
+	! dsmil_loaded || fail "a dsmil module is loaded before the coldplug"
+	dsmil_udevd_start
+	dsmil_coldplug
+	for ((i = 0; i < 50; i++)); do
+		[[ -e $DSMIL_PDEV/backend ]] && break
+		dsmil_sleep 0.2
+	done
+	dsmil_driver_loaded || fail "udev coldplug did not load dsmil_84dev"
+	! dsmil_sim_loaded || fail "udev coldplug loaded dsmil_sim"
+	assert_content "$DSMIL_PDEV/backend" smbios
+	assert_content "$DSMIL_PDEV/device_count" 84
+	assert_content "$DEV""8000/value" 0xd5008000
+}
+
+@test "smbios: a plain insmod binds 84 devices to the firmware's tokens" {
+	fw_load
 	assert_content "$DSMIL_PDEV/device_count" 84
 	assert_state 8000 ready
 	assert_state 8053 ready
@@ -50,15 +87,44 @@ fw_writes() {
 	for t in "${DSMIL_QUARANTINED[@]}"; do
 		assert_state "$t" quarantined
 	done
+	[[ ! -e /sys/kernel/debug/dsmil/dsmil.0/sim ]] || fail "the firmware instance has sim knobs"
+	# no region was named: no address is mapped, no registers files
+	assert_content "$DSMIL_PDEV/mmio_size" 0
+	assert_content "$DSMIL_PDEV/mmio_chunks_mapped" 0
+	local -a r=("$DSMIL_CLASS"/dsmil0:*/registers)
+	[[ ! -e ${r[0]} ]] || fail "registers files without a region: ${r[0]} ..."
+	run grep -c ' : dsmil' /proc/iomem
+	assert_output 0
 }
 
-@test "smbios: backend=auto picks smbios on a Dell machine with DSMIL tokens" {
-	dsmil_load backend=auto
+@test "smbios: dsmil-sim beside the firmware instance: the next numbers, sim only" {
+	fw_load
+	dsmil_load_sim
+	assert_content /sys/devices/platform/dsmil.1/backend sim
+	assert_content /sys/devices/platform/dsmil.1/device_count 84
 	assert_content "$DSMIL_PDEV/backend" smbios
+	[[ -d /sys/kernel/debug/dsmil/dsmil.1/sim ]] || fail "no sim knobs for dsmil.1"
+	# configfs makes simulated instances only, numbered after both
+	local c=/sys/kernel/config/dsmil/fw1
+	mkdir "$c"
+	[[ ! -e $c/backend ]] || fail "configfs items still have a backend attribute"
+	wrn "$c/groups" 1
+	wrn "$c/enable" 1
+	assert_content "$c/instance" dsmil.2
+	assert_content /sys/devices/platform/dsmil.2/backend sim
+	wrn "$c/enable" 0
+	rmdir "$c"
+	# the simulated instances never reach the firmware
+	wrn /sys/class/dsmil/dsmil1:8001/state active
+	fw_writes 8001
+	[ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of 0x8001 from a sim instance"
+	dsmil_unload_sim
+	assert_content "$DSMIL_PDEV/backend" smbios
+	assert_content "$DEV""8053/value" 0xd5008053
 }
 
 @test "smbios: a value read is a firmware token read" {
-	dsmil_load backend=smbios
+	fw_load
 	assert_content "$DEV""8000/value" 0xd5008000
 	assert_content "$DEV""8053/value" 0xd5008053
 	"$H" -q write 0x0a05 0x1234
@@ -68,7 +134,7 @@ fw_writes() {
 }
 
 @test "smbios: without allow_writes nothing is written (EROFS), one dmesg line" {
-	dsmil_load backend=smbios
+	fw_load
 	expect_errno "Read-only file system" "$DEV""8001/state" 'active\n'
 	expect_errno "Read-only file system" "$DEV""8002/state" 'active\n'
 	assert_state 8001 ready
@@ -81,7 +147,7 @@ fw_writes() {
 }
 
 @test "smbios: allow_writes=1: activation and value writes reach the firmware" {
-	dsmil_load backend=smbios allow_writes=1
+	fw_load allow_writes=1
 	activate 8001
 	run "$H" read 0x0a01
 	[ "$output" = 0x00000001 ] || fail "active token 0x8001 holds $output, not its table value 1"
@@ -96,7 +162,7 @@ fw_writes() {
 
 @test "smbios: quarantined tokens never reach the firmware, even with allow_writes=1" {
 	local t
-	dsmil_load backend=smbios allow_writes=1
+	fw_load allow_writes=1
 	for t in "${DSMIL_QUARANTINED[@]}"; do
 		expect_errno "Operation not permitted" "$DEV$t/value" '1\n'
 		expect_errno "Operation not permitted" "$DEV$t/state" 'active\n'
@@ -113,7 +179,7 @@ fw_writes() {
 }
 
 @test "smbios: a firmware error is EIO and counted; the next call works" {
-	dsmil_load backend=smbios
+	fw_load
 	"$H" -q inject-error 1 0x0a02 -1
 	expect_read_errno "Input/output error" "$DEV""8002/value"
 	assert_content "$DEV""8002/value" 0xd5008002
@@ -122,14 +188,14 @@ fw_writes() {
 }
 
 @test "smbios: a call slower than smi_timeout_ms is ETIMEDOUT" {
-	dsmil_load backend=smbios smi_timeout_ms=100
+	fw_load smi_timeout_ms=100
 	"$H" -q inject-slow 300 0x0a03 1
 	expect_read_errno "Connection timed out" "$DEV""8003/value"
 	assert_content "$DEV""8003/value" 0xd5008003
 }
 
 @test "smbios: thermal_zone=acpitz: group temperatures follow the ACPI zone, a trip stops" {
-	dsmil_load backend=smbios allow_writes=1 thermal_zone=acpitz thermal_poll_ms=100
+	fw_load allow_writes=1 thermal_zone=acpitz thermal_poll_ms=100
 	"$H" -q set-temp 3132
 	activate 8000
 	wrn "$DSMIL_PDEV/thermal_threshold" 90000
@@ -148,19 +214,9 @@ fw_writes() {
 	"$H" -q set-temp 3132
 }
 
-@test "smbios: two configfs smbios instances may not share tokens (EBUSY)" {
-	dsmil_load backend=smbios
-	local c=/sys/kernel/config/dsmil/fw1
-	mkdir "$c"
-	wrn "$c/backend" smbios
-	expect_errno "Device or resource busy" "$c/enable" '1\n'
-	assert_content "$c/instance" ""
-	rmdir "$c"
-}
-
 @test "smbios: smi_rate caps the firmware calls per second (callers wait)" {
 	local t0 i ms
-	dsmil_load backend=smbios smi_rate=10
+	fw_load smi_rate=10
 	"$H" -q reset
 	now_ms
 	t0=$REPLY
@@ -176,11 +232,11 @@ fw_writes() {
 }
 
 @test "smbios: unload and reload while dell-smbios stays loaded" {
-	dsmil_load backend=smbios
+	fw_load
 	assert_content "$DEV""8000/value" 0xd5008000
 	dsmil_unload
 	grep -q '^dell_smbios ' /proc/modules || fail "dell-smbios went away with dsmil"
-	dsmil_load backend=smbios
+	fw_load
 	assert_content "$DSMIL_PDEV/backend" smbios
 	assert_content "$DEV""8053/value" 0xd5008053
 }
