@@ -3,7 +3,7 @@
 # shellcheck disable=SC2034,SC2154  # variables shared with the suites / set by bats
 #
 # Helpers of the configfs and register-region suites (configfs.bats,
-# region.bats), loaded after helpers.bash:
+# region.bats), loaded after helpers.bash; configfs items are dsmil-sim's:
 #
 #   load helpers
 #   load configfs-helpers
@@ -128,6 +128,27 @@ expected_headers() {
 		else
 			out+=$'\n'" 4c4d5344 0000$t 00000001"
 		fi
+	done
+	REPLY=${out#$'\n'}
+}
+
+# sig_tokens PREFIX TOKEN... -> REPLY: bytes 0..7 of each device's
+# registers (PREFIX<token>/registers) as od prints them, a line each
+sig_tokens() {
+	local prefix=$1 t
+	local -a files=()
+	shift
+	for t in "$@"; do files+=("$prefix$t/registers"); done
+	REPLY=$(head -q -c 8 "${files[@]}" | od -A n -t x4 -v -w8) ||
+		fail "reading the registers of $prefix* failed"
+}
+
+# exp_sig_tokens TOKEN... -> REPLY: what sig_tokens prints for windows
+# with a header ("DSML", the token); "-TOKEN" for one without
+exp_sig_tokens() {
+	local t out=
+	for t in "$@"; do
+		if [[ $t == -* ]]; then out+=$'\n'" 00000000 00000000"; else out+=$'\n'" 4c4d5344 0000$t"; fi
 	done
 	REPLY=${out#$'\n'}
 }
