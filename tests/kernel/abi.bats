@@ -37,7 +37,7 @@ teardown() {
 	# thermal_hysteresis's entry dropped, a What: for a file that is not there
 	awk '/^What:.*\/thermal_hysteresis$/ { skip = 1 } /^Users:/ && skip { skip = 0; next } !skip' \
 		"$DSMIL_REPO/abi/sysfs-devices-platform-dsmil" >"$abi/sysfs-devices-platform-dsmil"
-	cp "$DSMIL_REPO"/abi/{sysfs-class-dsmil,configfs-dsmil,debugfs-dsmil} "$abi/"
+	cp "$DSMIL_REPO"/abi/{sysfs-class-dsmil,configfs-dsmil-sim,debugfs-dsmil-sim} "$abi/"
 	printf 'What:\t\t/sys/class/dsmil/dsmil<N>:<token>/no_such_file\n' >>"$abi/sysfs-class-dsmil"
 	run bash "$ABI_CHECK" "$abi"
 	[ "$status" = 1 ] || fail "abi-check exited $status:"$'\n'"$output"
