@@ -10,6 +10,7 @@ load ../kernel/helpers
 @test "kmemleak: nothing leaked by the suites (after unload)" {
 	local kml=/sys/kernel/debug/kmemleak
 	[ -w "$kml" ] || fail "no $kml"
+	rmmod "$DSMIL_SIM_MODNAME" 2>/dev/null || true
 	rmmod "$DSMIL_MODNAME" 2>/dev/null || true
 	rmmod dsmil_kunit 2>/dev/null || true
 	echo scan >"$kml"

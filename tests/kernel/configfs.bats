@@ -1,17 +1,18 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
-# Instances declared through configfs (/sys/kernel/config/dsmil/, see
-# abi/configfs-dsmil): defaults, every attribute's accepted and refused
-# values, enable/disable/rmdir (also under open files and busy writers),
-# the quarantine whatever the token base, the load-time instance, the
-# smbios backend on a non-Dell guest, overlapping sim instances, the
-# internal register buffer of a guest without a reserved region, and a
-# create/enable/disable/remove stress loop with leak checks.
+# Simulated instances declared through dsmil-sim's configfs subsystem
+# (/sys/kernel/config/dsmil/, see abi/configfs-dsmil-sim): defaults, every
+# attribute's accepted and refused values, enable/disable/rmdir (also
+# under open files and busy writers), the quarantine whatever the token
+# base, the load-time instance, simulated instances only (no backend
+# choice, dell-smbios left alone), overlapping sim instances, the register
+# windows in kernel memory, and a create/enable/disable/remove stress loop
+# with leak checks.
 #
-# This guest boots without memmap=, so no register region is reserved:
-# the simulated backend keeps every window in an internal buffer
-# (tests/kernel/region.bats covers the reserved region).
+# The simulator never touches physical memory: its windows live in kernel
+# memory (tests/kernel/region.bats covers reserved memory and the
+# firmware instance's region).
 #
 # Knobs: DSMIL_CONFIGFS_LOOPS (stress cycles, default 100),
 # DSMIL_CONFIGFS_SLAB_NOISE_KB (default 1024), DSMIL_CONFIGFS_AVAIL_NOISE_KB
@@ -24,7 +25,7 @@ load configfs-helpers
 E_EXIST="File exists"
 E_NOENT="No such file or directory"
 E_2BIG="Argument list too long"
-FEATURES=backend,groups,devices_per_group,token_base,thermal_threshold,mmio_base,mmio_size,sim_absent,enable,instance
+FEATURES=groups,devices_per_group,token_base,thermal_threshold,sim_absent,enable,instance
 
 setup() {
 	dsmil_setup
@@ -136,17 +137,14 @@ wait_for() {
 	assert_equal "$REPLY" features
 	cfs_mkdir a
 	names "$CFS/a"
-	assert_equal "$REPLY" "backend devices_per_group enable groups instance mmio_base mmio_size sim_absent thermal_threshold token_base"
+	assert_equal "$REPLY" "devices_per_group enable groups instance sim_absent thermal_threshold token_base"
 	slurp "$CFS/features"
 	local f
 	for f in ${REPLY//,/ }; do [[ -e $CFS/a/$f ]] || fail "features names $f, the item has none"; done
-	assert_content "$CFS/a/backend" sim
 	assert_content "$CFS/a/groups" 7
 	assert_content "$CFS/a/devices_per_group" 12
 	assert_content "$CFS/a/token_base" 0x8000
 	assert_content "$CFS/a/thermal_threshold" 100000
-	assert_content "$CFS/a/mmio_base" 0x52000000
-	assert_content "$CFS/a/mmio_size" 0
 	assert_content "$CFS/a/sim_absent" ""
 	assert_content "$CFS/a/enable" 0
 	assert_content "$CFS/a/instance" ""
@@ -208,39 +206,6 @@ wait_for() {
 	assert_content "$f" 75000
 }
 
-@test "mmio_base: any 64-bit address, mmio_size: 0..1 GiB; refused values change nothing" {
-	cfs_mkdir a
-	local f=$CFS/a/mmio_base
-	accept "$f" '0' 0x0
-	accept "$f" '0xffffffffffffffff' 0xffffffffffffffff
-	accept "$f" '18446744073709551615\n' 0xffffffffffffffff
-	accept "$f" '0x60000000' 0x60000000
-	reject "$f" "$E_RANGE" '0x10000000000000000' '18446744073709551616'
-	reject "$f" "$E_INVAL" '\n' '-1' 'abc' '0x' '0x6000000g' '0x60000000 ' '6\000'
-	assert_content "$f" 0x60000000
-	f=$CFS/a/mmio_size
-	accept "$f" '1073741824' 1073741824
-	accept "$f" '0x400000\n' 4194304
-	accept "$f" '0' 0
-	accept "$f" '65536' 65536
-	reject "$f" "$E_RANGE" '1073741825' '0x40000001' '18446744073709551615'
-	reject "$f" "$E_INVAL" '\n' '-1' '1G' '64k' '0x' ' 65536' '65\000536'
-	assert_content "$f" 65536
-}
-
-@test "backend: sim or smbios; anything else is EINVAL and changes nothing" {
-	cfs_mkdir a
-	local f=$CFS/a/backend
-	accept "$f" 'smbios' smbios
-	accept "$f" 'sim\n' sim
-	junk_x
-	reject "$f" "$E_INVAL" 'auto' 'SIM' 'Sim' 'sim ' ' sim' 'sim\n\n' 'simulator' 'si' \
-		'sm\000bios' 'sim\000' '\n' ' ' 'smbiossmbiossmbios' "$REPLY"
-	accept "$f" 'smbios\n' smbios
-	reject "$f" "$E_INVAL" 'sim\000' 'auto'
-	assert_content "$f" smbios
-}
-
 @test "sim_absent: comma-separated tokens, shown as 0x%04x; refused lists change nothing" {
 	cfs_mkdir a
 	local f=$CFS/a/sim_absent all exp
@@ -297,7 +262,8 @@ like_load_time() {
 	done
 	assert_content "$p/group_count" 7
 	assert_content "$p/device_count" 84
-	# the region is the one thing configured differently (none)
+	# simulated: no region on either
+	assert_content "$p/mmio_base" 0x0
 	assert_content "$p/mmio_size" 0
 	assert_content "$p/mmio_chunks_mapped" 0
 	same_names "$p0" "$p"
@@ -466,9 +432,9 @@ frozen() {
 	cfs_mkdir a groups=2 devices_per_group=3
 	cfs_enable a
 	wrn "$DSMIL_CLASS/dsmil1:8000/state" active
-	quick frozen a backend=smbios backend=sim groups=3 groups=2 devices_per_group=4 \
+	quick frozen a groups=3 groups=2 devices_per_group=4 \
 		token_base=0x9000 token_base=0x8000 thermal_threshold=90000 thermal_threshold=100000 \
-		mmio_base=0x60000000 mmio_size=4096 mmio_size=0 sim_absent=0x8001 'sim_absent='
+		sim_absent=0x8001 'sim_absent='
 	# enable=1 again is a no-op: the same instance, not a new one
 	accept "$CFS/a/enable" '1' 1
 	assert_content "$CFS/a/instance" dsmil.1
@@ -695,49 +661,34 @@ states_are() {
 	cfs_rmdir dsmil.0
 	instance_gone 1
 	assert_content "$DSMIL_PDEV/device_count" 84
-	assert_content "$DSMIL_PDEV/mmio_size" 377487360
+	assert_content "$DSMIL_PDEV/mmio_size" 0
 	count "$DEV"*
 	assert_equal "$REPLY" 91
 	assert_state 8000 active
-	# an item pins the module
+	# an item pins dsmil-sim (which pins the driver)
 	cfs_mkdir a
-	run rmmod "$DSMIL_MODNAME"
+	run rmmod "$DSMIL_SIM_MODNAME"
 	assert_failure
 	assert_output --partial "in use"
 	cfs_rmdir a
-	dsmil_unload
-	[[ ! -e $CFS ]] || fail "$CFS left after unload"
+	dsmil_unload_sim
+	[[ ! -e $CFS ]] || fail "$CFS left after unloading dsmil-sim"
 }
 
-@test "backend=smbios on a non-Dell guest: enable fails with ENODEV and leaves nothing" {
-	local vendor=
-	IFS= read -r vendor </sys/class/dmi/id/sys_vendor 2>/dev/null || true
-	[[ $vendor != *Dell* ]] || skip "this guest is a Dell ($vendor)"
+@test "configfs makes simulated instances only: no backend choice, dell-smbios left alone" {
 	local m before=
 	for m in dcdbas dell_wmi_descriptor wmi dell_smbios; do
 		[[ ! -d /sys/module/$m ]] || before+=" $m"
 	done
-	cfs_mkdir a backend=smbios
-	expect_errno "$E_NODEV" "$CFS/a/enable" '1\n'
-	assert_content "$CFS/a/enable" 0
-	assert_content "$CFS/a/instance" ""
-	instance_gone 1
-	count "$DSMIL_CLASS"/*
-	assert_equal "$REPLY" 91
-	run dmesg
-	assert_output --partial "dsmil dsmil.1: dell-smbios is not available: no smbios backend"
-	# the same item on the simulated backend works, under the same number
-	wrn "$CFS/a/backend" sim
+	cfs_mkdir a
+	[[ ! -e $CFS/a/backend ]] || fail "configfs items have a backend attribute"
 	cfs_enable a
-	assert_equal "$INST" 1
-	assert_content "$PLAT/dsmil.1/backend" sim
+	assert_content "$PLAT/dsmil.$INST/backend" sim
+	[[ -d $DSMIL_DEBUGFS/dsmil.$INST/sim ]] || fail "no sim knobs for dsmil.$INST"
 	cfs_rmdir a
-	# symbol_request() loaded dell-smbios' dependencies: leave the guest as it was
-	local -a loaded=()
-	for m in dcdbas dell_wmi_descriptor wmi; do
-		[[ ! -d /sys/module/$m || " $before " == *" $m "* ]] || loaded+=("$m")
+	for m in dcdbas dell_wmi_descriptor wmi dell_smbios; do
+		[[ ! -d /sys/module/$m || " $before " == *" $m "* ]] || fail "an instance loaded $m"
 	done
-	((${#loaded[@]} == 0)) || rmmod "${loaded[@]}" || true
 }
 
 @test "two sim instances with overlapping token ranges coexist, each with its own firmware" {
@@ -768,51 +719,38 @@ states_are() {
 	cfs_rmdir b
 }
 
-# --- register windows without a reserved region ------------------------------
+# --- register windows in kernel memory ----------------------------------------
 
-@test "no reserved region: dsmil.0 and configfs instances read their windows from an internal buffer" {
+@test "register windows: dsmil.0 and configfs instances read theirs from kernel memory, nothing claimed" {
 	local got n
-	# the load-time region (0x52000000 + 360 MiB) is ordinary RAM here
-	assert_content "$DSMIL_PDEV/mmio_base" 0x52000000
-	assert_content "$DSMIL_PDEV/mmio_size" 377487360
+	assert_content "$DSMIL_PDEV/mmio_base" 0x0
+	assert_content "$DSMIL_PDEV/mmio_size" 0
 	assert_content "$DSMIL_PDEV/mmio_chunks_mapped" 0
-	headers "$DEV" "${DSMIL_TOKENS[@]}"
+	sig_tokens "$DEV" "${DSMIL_TOKENS[@]}"
 	got=$REPLY
-	expected_headers "${DSMIL_TOKENS[@]}"
+	exp_sig_tokens "${DSMIL_TOKENS[@]}"
 	assert_text "dsmil.0 window headers" "$REPLY" "$got"
-	# the buffer holds what is written (offset 0, one 32-bit write)
-	wr "${DEV}8001/registers" 'WXYZ'
-	run od -A n -t x4 -N 8 "${DEV}8001/registers"
-	assert_output " 5a595857 00008001"
+	run wc -c "${DEV}8001/registers"
+	assert_output "4096 ${DEV}8001/registers"
 	expect_errno "$E_PERM" "${DEV}8019/registers" 'WXYZ'
-	# configfs: mmio_size=0 (no region) and a region in RAM both get a buffer
+	# a configfs instance: its own windows; sim_absent ones hold no header
 	cfs_mkdir none groups=2 token_base=0x9000 sim_absent=0x9003,0x9017
-	cfs_mkdir ram groups=1 mmio_base=0x52000000 mmio_size=0x400000
 	cfs_enable none
 	n=$INST
 	assert_content "$PLAT/dsmil.$n/mmio_size" 0
 	assert_content "$PLAT/dsmil.$n/mmio_chunks_mapped" 0
 	local -a toks=(9000 9001 9002 9003 9004 9005 9006 9007 9008 9009 900a 900b
 		900c 900d 900e 900f 9010 9011 9012 9013 9014 9015 9016 9017)
-	headers "$DSMIL_CLASS/dsmil$n:" "${toks[@]}"
+	sig_tokens "$DSMIL_CLASS/dsmil$n:" "${toks[@]}"
 	got=$REPLY
-	# the absent devices have no header, and discovery saw that
 	toks[3]=-9003 toks[23]=-9017
-	expected_headers "${toks[@]}"
+	exp_sig_tokens "${toks[@]}"
 	assert_text "dsmil.$n window headers" "$REPLY" "$got"
 	assert_content "$DSMIL_CLASS/dsmil$n:9003/state" absent
 	assert_content "$DSMIL_CLASS/dsmil$n:9017/state" absent
-	cfs_enable ram
-	assert_content "$PLAT/dsmil.$INST/mmio_chunks_mapped" 0
-	headers "$DSMIL_CLASS/dsmil$INST:" 8000 800b
-	assert_equal "$REPLY" $' 4c4d5344 00008000 00000001\n 4c4d5344 0000800b 00000001'
 	iomem_dsmil
 	assert_equal "$REPLY" ""
-	run dmesg
-	assert_output --partial "dsmil dsmil.0: 0x52000000+377487360 is not firmware-reserved memory; simulating the windows"
-	assert_output --partial "dsmil dsmil.$INST: 0x52000000+4194304 is not firmware-reserved memory; simulating the windows"
 	cfs_rmdir none
-	cfs_rmdir ram
 }
 
 # --- stress ------------------------------------------------------------------

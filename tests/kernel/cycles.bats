@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Load/unload cycles (issue 3).  tools/dsmil-cycles.c loads and unloads
-# the module DSMIL_CYCLES times (half plain, half with activate=0,1 so
+# both modules (the driver, then dsmil-sim; dsmil-sim, then the driver)
+# DSMIL_CYCLES times (half plain, half with activate=0,1 so
 # that teardown meets active devices), checking after every load that
 # /sys/class/dsmil lists 84 devices and 7 groups and after every unload
 # that it is gone.  Around the cycles (caches dropped, module unloaded)
@@ -65,7 +66,7 @@ meminfo() {
 # cycles N [PARAMS]: N cycles with the module parameters PARAMS
 cycles() {
 	local rc=0
-	"$CY" -k "$DSMIL_KO" -n "$1" ${2:+-p "$2"} >"$BATS_TEST_TMPDIR/cycles.out" 2>&1 || rc=$?
+	"$CY" -k "$DSMIL_KO" -s "$DSMIL_SIM_KO" -n "$1" ${2:+-p "$2"} >"$BATS_TEST_TMPDIR/cycles.out" 2>&1 || rc=$?
 	sed "s/^/# ${2:-plain}: /" "$BATS_TEST_TMPDIR/cycles.out" >&3
 	((rc == 0)) || fail "load/unload cycles ($1, params '${2:-}') failed: $(<"$BATS_TEST_TMPDIR/cycles.out")"
 }

@@ -5,9 +5,9 @@
 # writable regular file of the instance's trees (symlinks not followed):
 #   /sys/devices/platform/dsmil.0 (groups, devices, statistics, hwmon,
 #   power, driver-core files), the configfs instance fuzz0 this suite
-#   creates (fuzzed disabled, then enabled), the writable parameters in
-#   /sys/module/dsmil_84dev/parameters and, last, the debugfs sim knobs of
-#   every instance,
+#   creates (fuzzed disabled, then enabled; dsmil-sim's), the writable
+#   parameters in /sys/module/{dsmil_84dev,dsmil_sim}/parameters and, last,
+#   the debugfs sim knobs of every instance,
 # and writes DSMIL_FUZZ_PAYLOADS payloads to each: random bytes, boundary
 # numbers in every notation, 1 KiB..64 KiB strings, words of every
 # readable file of the trees and of the ABI documents, mutations of the
@@ -49,6 +49,7 @@ FUZZ_STRIDE=${DSMIL_FUZZ_DEVICE_STRIDE:-1}
 CFS_ROOT=/sys/kernel/config/dsmil
 CFS=$CFS_ROOT/fuzz0
 PARAMS=/sys/module/$DSMIL_MODNAME/parameters
+SIM_PARAMS=/sys/module/$DSMIL_SIM_MODNAME/parameters
 # what the last test looks for in the kernel log, beyond the helpers' list
 FUZZ_SPLAT_RE="$DSMIL_SPLAT_RE|KASAN|kmemleak|Call Trace"
 
@@ -64,7 +65,7 @@ setup_file() {
 	printf '# fuzz: seed %s, %s payloads per file (DSMIL_FUZZ_SEED, DSMIL_FUZZ_PAYLOADS)\n' \
 		"$FUZZ_SEED" "$FUZZ_N" >&3
 	"$FZ" scan -w "$t/all.w" -r "$t/all.r" -v "$t/vocab" -a "$DSMIL_REPO/abi" \
-		"$DSMIL_PDEV" "$CFS" "$DSMIL_DEBUGFS" "$PARAMS" >"$t/scan.out" ||
+		"$DSMIL_PDEV" "$CFS" "$DSMIL_DEBUGFS" "$PARAMS" "$SIM_PARAMS" >"$t/scan.out" ||
 		fail "scan failed: $(<"$t/scan.out")"
 	split_lists "$t"
 	dsmil_timer_report "setup_file (compile, load, scan)"
@@ -72,7 +73,7 @@ setup_file() {
 
 teardown_file() {
 	[[ ! -d $CFS ]] || { echo 0 >"$CFS/enable"; rmdir "$CFS"; } 2>/dev/null || true
-	if dsmil_loaded; then timeout 60 rmmod "$DSMIL_MODNAME" || true; fi
+	if dsmil_loaded; then dsmil_force_unload; fi
 	# Keep what a replay needs with the run's logs.
 	if [[ -n ${DSMIL_RUN_DIR:-} && -d $DSMIL_RUN_DIR ]] && mkdir -p "$DSMIL_RUN_DIR/fuzz"; then
 		cp "$BATS_FILE_TMPDIR"/{vocab,all.w,all.r,*.log} "$DSMIL_RUN_DIR/fuzz/" 2>/dev/null || true
@@ -97,7 +98,7 @@ split_lists() {
 	grep -F "$p/dsmil/" "$d/all.w" | grep -E '/(value|registers)$' >"$d/value.w" || true
 	grep -F "$p/dsmil/" "$d/all.w" | grep -vE '/(value|registers)$' >"$d/devgrp.w" || true
 	grep -F "$p/" "$d/all.w" | grep -vF "$p/dsmil/" >"$d/plat.w" || true
-	grep -F "$PARAMS/" "$d/all.w" >"$d/params.w" || true
+	grep -F -e "$PARAMS/" -e "$SIM_PARAMS/" "$d/all.w" >"$d/params.w" || true
 	grep -F "$CFS/" "$d/all.w" >"$d/cfs.w" || true
 	grep -F "$DSMIL_DEBUGFS/" "$d/all.w" >"$d/debugfs.w" || true
 	((FUZZ_STRIDE > 1)) || return 0
@@ -232,12 +233,12 @@ restore_limits() {
 
 @test "fuzz: writable module parameters (none today); every parameter reads as before" {
 	local t=$BATS_FILE_TMPDIR before after
-	local -a p=("$PARAMS"/*)
-	((${#p[@]} >= 7)) || fail "only ${#p[@]} parameters in $PARAMS"
-	before=$(grep -r . "$PARAMS")
+	local -a p=("$PARAMS"/* "$SIM_PARAMS"/*)
+	((${#p[@]} >= 12)) || fail "only ${#p[@]} parameters in $PARAMS and $SIM_PARAMS"
+	before=$(grep -r . "$PARAMS" "$SIM_PARAMS")
 	count_lines "$t/params.w"
 	((REPLY == 0)) || fuzz params
-	after=$(grep -r . "$PARAMS")
+	after=$(grep -r . "$PARAMS" "$SIM_PARAMS")
 	assert_equal "$after" "$before"
 }
 

@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dsmil-cycles - load/unload cycles of the dsmil module, for
+ * dsmil-cycles - load/unload cycles of the dsmil modules, for
  * tests/kernel/cycles.bats.
  *
- *   dsmil-cycles -k KO [-n CYCLES] [-d DEVICES] [-g GROUPS] [-p PARAMS]
+ *   dsmil-cycles -k KO [-s SIM_KO] [-n CYCLES] [-d DEVICES] [-g GROUPS] [-p PARAMS]
  *
  * Each cycle is what insmod and rmmod do, without their exec (~0.2 s
- * each in the TCG guest): finit_module(KO, PARAMS), then the class
- * directory must list DEVICES (default 84) devices "dsmil0:TTTT" and
- * GROUPS (default 7) groups "dsmil0:gG", then delete_module, after which
- * the class directory must be gone.  Prints the load and unload times
- * (min/avg/max).  Exit status 1 at the first cycle that fails, naming it.
+ * each in the TCG guest): finit_module(KO) (the driver, dsmil-84dev),
+ * then finit_module(SIM_KO, PARAMS) (dsmil-sim, which creates dsmil.0;
+ * without -s, PARAMS go to KO), then the class directory must list
+ * DEVICES (default 84) devices "dsmil0:TTTT" and GROUPS (default 7)
+ * groups "dsmil0:gG", then delete_module of dsmil_sim and dsmil_84dev,
+ * after which the class directory must be gone.  Prints the load and
+ * unload times of both together (min/avg/max).  Exit status 1 at the
+ * first cycle that fails, naming it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -24,6 +27,7 @@
 #include <unistd.h>
 
 #define MODNAME	"dsmil_84dev"
+#define SIMNAME	"dsmil_sim"
 #define CLASS	"/sys/class/dsmil"
 
 struct timing {
@@ -80,17 +84,27 @@ static int load(const char *ko, const char *params)
 }
 
 /* delete_module; a short retry while something still holds it */
-static int unload(void)
+static int unload_one(const char *name)
 {
 	int tries, err = 0;
 
 	for (tries = 0; tries < 50; tries++) {
-		err = syscall(SYS_delete_module, MODNAME, O_NONBLOCK) ? errno : 0;
+		err = syscall(SYS_delete_module, name, O_NONBLOCK) ? errno : 0;
 		if (err != EAGAIN && err != EBUSY)
 			break;
 		usleep(100000);
 	}
 	return err;
+}
+
+static const char *sim_ko;
+
+/* the sim (when used), then the driver */
+static int unload(void)
+{
+	int err = sim_ko ? unload_one(SIMNAME) : 0;
+
+	return err ? err : unload_one(MODNAME);
 }
 
 int main(int argc, char **argv)
@@ -101,9 +115,10 @@ int main(int argc, char **argv)
 	double t0, t1, start = now_s();
 	int c, err;
 
-	while ((c = getopt(argc, argv, "k:n:d:g:p:")) != -1) {
+	while ((c = getopt(argc, argv, "k:s:n:d:g:p:")) != -1) {
 		switch (c) {
 		case 'k': ko = optarg; break;
+		case 's': sim_ko = optarg; break;
 		case 'n': cycles = strtoul(optarg, NULL, 0); break;
 		case 'd': want_dev = strtoul(optarg, NULL, 0); break;
 		case 'g': want_grp = strtoul(optarg, NULL, 0); break;
@@ -112,15 +127,24 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ko || !cycles) {
-		fprintf(stderr, "usage: dsmil-cycles -k KO [-n CYCLES] [-d DEVICES] [-g GROUPS] [-p PARAMS]\n");
+		fprintf(stderr, "usage: dsmil-cycles -k KO [-s SIM_KO] [-n CYCLES] [-d DEVICES] [-g GROUPS] [-p PARAMS]\n");
 		return 2;
 	}
 	for (i = 1; i <= cycles; i++) {
 		t0 = now_s();
-		err = load(ko, params);
+		err = load(ko, sim_ko ? "" : params);
 		if (err) {
-			printf("cycle %u: load failed: %s\n", i, strerror(err));
+			printf("cycle %u: load of %s failed: %s\n", i, ko, strerror(err));
 			return 1;
+		}
+		if (sim_ko) {
+			err = load(sim_ko, params);
+			if (err) {
+				printf("cycle %u: load of %s failed: %s\n", i, sim_ko,
+				       strerror(err));
+				unload_one(MODNAME);
+				return 1;
+			}
 		}
 		t1 = now_s();
 		add(&tl, t1 - t0, i == 1);

@@ -350,7 +350,7 @@ static const char *const builtin_words[] = {
 static void scan_abi(const char *dir)
 {
 	static const char *const names[] = {
-		"configfs-dsmil", "debugfs-dsmil", "sysfs-class-dsmil",
+		"configfs-dsmil-sim", "debugfs-dsmil-sim", "sysfs-class-dsmil",
 		"sysfs-devices-platform-dsmil",
 	};
 	char path[4096];
