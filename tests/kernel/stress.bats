@@ -9,14 +9,15 @@
 # removing instances while another worker writes and reads (through held
 # fds) those instances' devices, an unload attempt every few hundred ms
 # (reloaded at once when it succeeds), and an fd held open across unloads
-# (reads ENODEV once its module is gone).  Then the kernel log must be
-# clean, the tree whole and consistent, and the module must unload and
-# come back.
+# (reads ENODEV once its module is gone).  The unloads are dsmil-sim's,
+# which holds the instances, configfs and debugfs; the driver stays.
+# Then the kernel log must be clean, the tree whole and consistent, and
+# both modules must unload and come back.
 #
-# What the driver does on rmmod (test 1): delete_module fails with
-# EAGAIN ("in use") while a configfs directory exists or a debugfs knob
-# is open, because both pin the module; open sysfs files do not pin it,
-# they read ENODEV after the unload.
+# What rmmod of dsmil_sim does (test 1): delete_module fails with EAGAIN
+# ("in use") while a configfs directory exists or a debugfs knob is open,
+# because both pin the module; open sysfs files do not pin it, they read
+# ENODEV after the unload.
 #
 # Knobs: DSMIL_STRESS_SECONDS [30], DSMIL_STRESS_SEED [1],
 # DSMIL_STRESS_HANG_S [60] (no progress that long fails as a hang),
@@ -48,11 +49,11 @@ teardown_file() {
 		echo 0 >"$d/enable" 2>/dev/null || true
 		rmdir "$d" 2>/dev/null || true
 	done
-	if dsmil_loaded; then timeout 60 rmmod "$DSMIL_MODNAME" || true; fi
+	if dsmil_loaded; then dsmil_force_unload; fi
 }
 
 setup() {
-	dsmil_loaded || dsmil_load
+	dsmil_sim_loaded || dsmil_load
 	dsmil_timer_start
 }
 
@@ -84,7 +85,8 @@ try_unload() {
 	exec 14<"${DEV}8000/state"
 	try_unload
 	assert_equal "$REPLY" ok
-	! dsmil_loaded || fail "module still loaded"
+	! dsmil_sim_loaded || fail "dsmil_sim still loaded"
+	dsmil_driver_loaded || fail "the driver went with dsmil_sim"
 	local got='' err
 	IFS= read -r got <&14 2>"$DSMIL_ERRF" || true
 	_read_errf err
@@ -95,13 +97,13 @@ try_unload() {
 @test "stress: readers, writers, group switches, emergency stops, configfs churn, unloads" {
 	local out rc=0
 	printf '# stress: %s s, seed %s (DSMIL_STRESS_SECONDS, DSMIL_STRESS_SEED)\n' "$STRESS_S" "$STRESS_SEED" >&3
-	"$ST" -k "$DSMIL_KO" -d "$STRESS_S" -s "$STRESS_SEED" -t "$STRESS_HANG" -r "$STRESS_RMMOD" \
+	"$ST" -k "$DSMIL_SIM_KO" -d "$STRESS_S" -s "$STRESS_SEED" -t "$STRESS_HANG" -r "$STRESS_RMMOD" \
 		>"$BATS_TEST_TMPDIR/stress.out" 2>&1 || rc=$?
 	out=$(<"$BATS_TEST_TMPDIR/stress.out")
 	printf '%s\n' "$out" | grep -v '^BAD' | sed 's/^/# /' >&3
 	((rc == 0)) || fail "dsmil-stress failed (exit $rc):
 $out"
-	dsmil_loaded || fail "module not loaded after the stress"
+	dsmil_sim_loaded || fail "dsmil_sim not loaded after the stress"
 }
 
 @test "after stress: 84 devices, 7 groups, consistent states and counts, no instance left" {

@@ -3,13 +3,16 @@
  * dsmil-stress - concurrency stress of the dsmil driver, for
  * tests/kernel/stress.bats.
  *
- *   dsmil-stress -k KO [-d SECONDS] [-s SEED] [-t HANG_S] [-r RMMOD_MS]
+ *   dsmil-stress -k SIM_KO [-d SECONDS] [-s SEED] [-t HANG_S] [-r RMMOD_MS]
  *   dsmil-stress -u
  *   dsmil-stress -c
  *
- * -u tries one unload (delete_module, O_NONBLOCK) and prints "unload: ok"
- * or "unload: ERRNO": rmmod(8) hides the kernel's errno behind its own
- * "in use" check.  -c checks the states of dsmil.0 (dsmil-states.h).
+ * SIM_KO is dsmil-sim.ko, the module that holds the simulated instances,
+ * their configfs items and debugfs knobs; the driver (dsmil-84dev) stays
+ * loaded throughout.  -u tries one unload of dsmil_sim (delete_module,
+ * O_NONBLOCK) and prints "unload: ok" or "unload: ERRNO": rmmod(8) hides
+ * the kernel's errno behind its own "in use" check.  -c checks the states
+ * of dsmil.0 (dsmil-states.h).
  *
  * Forks workers that hammer instance dsmil.0 for SECONDS (default 30):
  *   reader    x2  reads every device, group and platform file
@@ -21,8 +24,8 @@
  *   configfs  x2  mkdir, configure, enable, use, disable or not, rmdir
  *   cfsuser       uses the configfs instances' devices while they come
  *                 and go: state writes, reads through a held fd
- *   rmmod         delete_module every RMMOD_MS (default 300); when it
- *                 succeeds, finit_module(KO) at once
+ *   rmmod         delete_module(dsmil_sim) every RMMOD_MS (default 300);
+ *                 when it succeeds, finit_module(SIM_KO) at once
  *   holder        keeps a state file open across unloads: once the
  *                 module it was opened on is gone, reads must fail with
  *                 ENODEV
@@ -53,7 +56,7 @@
 
 #include "dsmil-states.h"
 
-#define MODNAME		"dsmil_84dev"
+#define MODNAME		"dsmil_sim"
 #define CLASS		"/sys/class/dsmil"
 #define PDEV		"/sys/devices/platform/dsmil.0"
 #define SIM		"/sys/kernel/debug/dsmil/dsmil.0/sim"
@@ -752,7 +755,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ko_path) {
-		fprintf(stderr, "usage: dsmil-stress -k KO [-d SECONDS] [-s SEED] [-t HANG_S] [-r RMMOD_MS]\n");
+		fprintf(stderr, "usage: dsmil-stress -k SIM_KO [-d SECONDS] [-s SEED] [-t HANG_S] [-r RMMOD_MS]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
