@@ -12,10 +12,19 @@
 #include "dsmil.h"
 #include "trace.h"
 
-/* Rate limiting is the backend's business; waiting is not call time. */
+/*
+ * Rate limiting is the backend's business; waiting is not call time.  A
+ * stop on its way cancels the call: the caller gives the lock up to it.
+ */
 static int dsmil_fw_throttle(struct dsmil_instance *inst)
 {
-	return inst->backend->throttle ? inst->backend->throttle(inst) : 0;
+	int ret = 0;
+
+	if (inst->backend->throttle)
+		ret = inst->backend->throttle(inst);
+	if (!ret && dsmil_stop_pending(inst))
+		ret = -ECANCELED;
+	return ret;
 }
 
 static void dsmil_stat_inc(unsigned long *counter)
@@ -103,6 +112,7 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 		return 0;
 	if (dsmil_token_quarantined(d->token))
 		return -EPERM;
+	/* Checked right before the call: a stop may be waiting already. */
 	if (action == DSMIL_ACT_ACTIVATE) {
 		ret = dsmil_fw_throttle(inst);
 		if (ret)

@@ -12,14 +12,19 @@
  * Locking: inst->lock serializes every firmware call and every state
  * change of the instance.  Readers of state and counters use READ_ONCE()
  * and never take it, so a slow firmware call cannot stall a plain read.
+ * A stop announces itself before it waits for the lock
+ * (thermal.stops_pending), so that the holder gives the lock up after the
+ * firmware call in flight.
  */
 #ifndef _DSMIL_H
 #define _DSMIL_H
 
+#include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #define DSMIL_DRV_NAME		"dsmil"
@@ -90,6 +95,8 @@ enum dsmil_group_state {
 	DSMIL_GROUP_READY,
 	DSMIL_GROUP_ACTIVE,
 	DSMIL_GROUP_MIXED,
+	DSMIL_GROUP_ERROR,
+	DSMIL_GROUP_EMERGENCY,
 };
 
 enum dsmil_fault {
@@ -241,6 +248,9 @@ struct dsmil_thermal_stats {
  * @platform_tripped: some group reached @threshold and has not cooled
  * @manual_stop: emergency_stop was set by a person
  * @stats: counters shown in the platform statistics directory
+ * @stops_pending: stops waiting for inst->lock: while non-zero no
+ *	activation reaches the firmware and no caller waits for a rate slot
+ * @stop_wq: woken when a stop is requested (rate-limit waits end)
  * @work: the monitor
  * @hwmon: the hwmon device of the instance, or NULL
  * @hwmon_chip: what @hwmon was registered with, freed after it
@@ -251,6 +261,8 @@ struct dsmil_thermal {
 	bool platform_tripped;
 	bool manual_stop;
 	struct dsmil_thermal_stats stats;
+	atomic_t stops_pending;
+	wait_queue_head_t stop_wq;
 	struct delayed_work work;
 	struct device *hwmon;
 	void *hwmon_chip;
@@ -297,6 +309,12 @@ static inline enum dsmil_state dsmil_device_state(const struct dsmil_device *d)
 static inline unsigned int dsmil_device_slot(const struct dsmil_device *d)
 {
 	return d->group->index * d->inst->cfg.devices_per_group + d->index;
+}
+
+/* A stop is on its way: nothing may switch a device on or wait meanwhile. */
+static inline bool dsmil_stop_pending(struct dsmil_instance *inst)
+{
+	return atomic_read(&inst->thermal.stops_pending) > 0;
 }
 
 /* hwmon alarm bits of a group (dsmil_group_alarms()) */
@@ -385,7 +403,8 @@ void dsmil_thermal_start(struct dsmil_instance *inst);
 void dsmil_thermal_stop(struct dsmil_instance *inst);
 void dsmil_thermal_evaluate(struct dsmil_instance *inst);
 void dsmil_thermal_notify(struct dsmil_instance *inst);
-void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on);
+void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on,
+				   ktime_t trigger);
 int dsmil_thermal_set_limit(struct dsmil_instance *inst,
 			    struct dsmil_group *g, struct dsmil_device *d,
 			    int limit);

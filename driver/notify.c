@@ -48,10 +48,16 @@ void dsmil_notify_device(struct dsmil_device *d, enum dsmil_reason reason,
 	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
 }
 
-/* Members may only be walked with the lock held on a live instance. */
+/*
+ * The derived state of a group, the danger first: "emergency" when an
+ * eligible member is stopped, "error" when one is in an unknown state,
+ * then active/mixed/ready.  Members may only be walked with the lock held
+ * on a live instance.
+ */
 enum dsmil_group_state dsmil_group_state(struct dsmil_group *g)
 {
 	unsigned int i, eligible = 0, active = 0;
+	bool emergency = false, error = false;
 
 	for (i = 0; i < g->inst->cfg.devices_per_group; i++) {
 		struct dsmil_device *d = g->members[i];
@@ -59,9 +65,24 @@ enum dsmil_group_state dsmil_group_state(struct dsmil_group *g)
 		if (!dsmil_device_eligible(d))
 			continue;
 		eligible++;
-		if (dsmil_device_state(d) == DSMIL_STATE_ACTIVE)
+		switch (dsmil_device_state(d)) {
+		case DSMIL_STATE_ACTIVE:
 			active++;
+			break;
+		case DSMIL_STATE_EMERGENCY:
+			emergency = true;
+			break;
+		case DSMIL_STATE_ERROR:
+			error = true;
+			break;
+		default:
+			break;
+		}
 	}
+	if (emergency)
+		return DSMIL_GROUP_EMERGENCY;
+	if (error)
+		return DSMIL_GROUP_ERROR;
 	if (!active)
 		return DSMIL_GROUP_READY;
 	return active == eligible ? DSMIL_GROUP_ACTIVE : DSMIL_GROUP_MIXED;

@@ -69,7 +69,23 @@ static void dsmil_device_set_state(struct dsmil_device *d,
 		dsmil_notify_device(d, reason, 0);
 }
 
-/* Apply @req to one device; on failure nothing has changed. */
+/*
+ * A call that never reached the firmware (refused, cancelled by a stop,
+ * interrupted while waiting for a rate slot) changed nothing; any other
+ * failure leaves the device in an unknown state.
+ */
+static bool dsmil_fw_failed(int err)
+{
+	return err && err != -EROFS && err != -ERESTARTSYS &&
+	       err != -ECANCELED && err != -EPERM;
+}
+
+/*
+ * Apply @req to one device.  Only a confirmed success changes its state:
+ * a firmware call that failed, timed out or overran leaves the device in
+ * "error" (the firmware may have applied it), a refusal leaves it as it
+ * was.
+ */
 static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
 {
 	const struct dsmil_transition *t;
@@ -82,6 +98,9 @@ static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
 	if (t->err)
 		return t->err;
 	ret = dsmil_fw_action(d, t->action);
+	if (dsmil_fw_failed(ret))
+		dsmil_device_set_state(d, DSMIL_STATE_ERROR,
+				       DSMIL_REASON_FW_ERROR);
 	if (ret)
 		return ret;
 	dsmil_device_set_state(d, t->to, DSMIL_REASON_REQUEST);
@@ -104,16 +123,9 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 	if (ret)
 		return ret;
 	ret = dsmil_device_request(d, req);
-	if (!ret)
-		dsmil_notify_group_state(d->group);
+	dsmil_notify_group_state(d->group);
 	mutex_unlock(&d->inst->lock);
 	return ret;
-}
-
-/* A refusal or an interrupted wait is not a firmware failure. */
-static bool dsmil_fw_failed(int err)
-{
-	return err && err != -EROFS && err != -ERESTARTSYS;
 }
 
 int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
@@ -174,30 +186,20 @@ static bool dsmil_device_stuck(const struct dsmil_device *d)
 	       d->state == DSMIL_STATE_EMERGENCY;
 }
 
-/**
- * dsmil_group_request() - apply @req to every eligible member, or to none
- * @g: the group
- * @req: DSMIL_REQ_ACTIVE or DSMIL_REQ_READY
- *
- * Quarantined and absent members are skipped.  A member in error or
- * emergency makes the whole request fail with -EBUSY before any firmware call.  If a
- * firmware call fails, the members already changed are put back.
- *
- * Return: 0 or the first error.
+/*
+ * Group active is all-or-nothing: a member in error or emergency refuses
+ * the whole request (-EBUSY) before any call, and when a call fails the
+ * members already switched on are switched off again.  The rollback only
+ * ever deactivates; a member whose rollback fails is in error.  A stop
+ * requested meanwhile cancels the rest (-ECANCELED) and does the
+ * switching off itself, without waiting for a rollback.
  */
-int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
+static int dsmil_group_activate(struct dsmil_group *g)
 {
-	struct dsmil_instance *inst = g->inst;
-	unsigned int n = inst->cfg.devices_per_group;
-	enum dsmil_request undo;
+	unsigned int n = g->inst->cfg.devices_per_group;
 	unsigned long changed = 0;
 	unsigned int i;
 	int ret = 0;
-
-	lockdep_assert_held(&inst->lock);
-	if (req == DSMIL_REQ_RESET)
-		return -EINVAL;
-	undo = req == DSMIL_REQ_ACTIVE ? DSMIL_REQ_READY : DSMIL_REQ_ACTIVE;
 
 	for (i = 0; i < n; i++)
 		if (dsmil_device_eligible(g->members[i]) &&
@@ -210,19 +212,62 @@ int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
 
 		if (!dsmil_device_eligible(d))
 			continue;
-		ret = dsmil_device_request(d, req);
+		ret = dsmil_device_request(d, DSMIL_REQ_ACTIVE);
 		if (ret)
 			break;
 		if (d->state != before)
 			changed |= BIT(i);
 	}
+	if (!ret || ret == -ECANCELED)
+		return ret;
+	for_each_set_bit(i, &changed, n)
+		if (dsmil_device_request(g->members[i], DSMIL_REQ_READY))
+			dev_err_ratelimited(&g->members[i]->dev,
+					    "rollback failed: state unknown\n");
+	return ret;
+}
 
-	if (ret) {
-		for_each_set_bit(i, &changed, n)
-			if (dsmil_device_request(g->members[i], undo))
-				dev_err_ratelimited(&g->members[i]->dev,
-						    "rollback failed, state kept\n");
+/*
+ * Group ready is best effort: every eligible member is asked, none is
+ * ever switched back on.  Members that fail are in error.
+ */
+static int dsmil_group_deactivate(struct dsmil_group *g)
+{
+	unsigned int i;
+	int ret = 0, err;
+
+	for (i = 0; i < g->inst->cfg.devices_per_group; i++) {
+		struct dsmil_device *d = g->members[i];
+
+		if (!dsmil_device_eligible(d))
+			continue;
+		err = dsmil_device_request(d, DSMIL_REQ_READY);
+		if (err && !ret)
+			ret = err;
 	}
+	return ret;
+}
+
+/**
+ * dsmil_group_request() - apply @req to the eligible members of a group
+ * @g: the group, with inst->lock held
+ * @req: DSMIL_REQ_ACTIVE (all or nothing) or DSMIL_REQ_READY (best effort)
+ *
+ * Quarantined and absent members are skipped.
+ *
+ * Return: 0 or the first error.
+ */
+int dsmil_group_request(struct dsmil_group *g, enum dsmil_request req)
+{
+	int ret;
+
+	lockdep_assert_held(&g->inst->lock);
+	if (req == DSMIL_REQ_ACTIVE)
+		ret = dsmil_group_activate(g);
+	else if (req == DSMIL_REQ_READY)
+		ret = dsmil_group_deactivate(g);
+	else
+		return -EINVAL;
 	dsmil_notify_group_state(g);
 	return ret;
 }

@@ -27,6 +27,8 @@ static const char * const dsmil_group_state_names[] = {
 	[DSMIL_GROUP_READY]	= "ready",
 	[DSMIL_GROUP_ACTIVE]	= "active",
 	[DSMIL_GROUP_MIXED]	= "mixed",
+	[DSMIL_GROUP_ERROR]	= "error",
+	[DSMIL_GROUP_EMERGENCY]	= "emergency",
 };
 
 static const char * const dsmil_request_names[DSMIL_REQ_COUNT] = {

@@ -17,7 +17,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/sched/signal.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/thermal.h>
 
@@ -61,8 +61,12 @@ static struct dsmil_smbios *dsmil_smbios(struct dsmil_instance *inst)
 	return inst->backend_priv;
 }
 
-/* dell_smbios_error(), without linking to it. */
-static int dsmil_smbios_status(s32 status)
+/*
+ * The calling interface's status word, as dell_smbios_error() reads it,
+ * but a status this driver does not know is the firmware's failure, not
+ * bad input: -EIO, never -EINVAL, with the status named once in a while.
+ */
+static int dsmil_smbios_status(struct dsmil_smbios *sb, s32 status)
 {
 	switch (status) {
 	case 0:
@@ -72,7 +76,10 @@ static int dsmil_smbios_status(s32 status)
 	case -2:
 		return -ENXIO;
 	default:
-		return -EINVAL;
+		dev_warn_ratelimited(sb->inst->dev,
+				     "unknown firmware status %d: treated as a failed call\n",
+				     status);
+		return -EIO;
 	}
 }
 
@@ -92,7 +99,7 @@ static int dsmil_smbios_token_call(struct dsmil_smbios *sb, u16 class,
 	ret = sb->call(&buf);
 	if (ret)
 		return ret;
-	ret = dsmil_smbios_status(buf.output[0]);
+	ret = dsmil_smbios_status(sb, buf.output[0]);
 	if (!ret && out)
 		*out = buf.output[1];
 	return ret;
@@ -103,17 +110,25 @@ static int dsmil_smbios_verify(struct dsmil_instance *inst, u16 token)
 	return dsmil_smbios(inst)->find_token(token) ? 0 : -ENODEV;
 }
 
-/* Wait, interruptibly, until the instance may issue another call. */
+/*
+ * Wait, interruptibly, until the instance may issue another call; a stop
+ * requested meanwhile ends the wait (-ECANCELED), since the caller holds
+ * the lock the stop needs.
+ */
 static int dsmil_smbios_throttle(struct dsmil_instance *inst)
 {
 	struct dsmil_smbios *sb = dsmil_smbios(inst);
-	ktime_t expires = sb->next_call;
+	ktime_t wait = ktime_sub(sb->next_call, ktime_get());
+	long ret;
 
-	while (ktime_before(ktime_get(), expires)) {
-		if (signal_pending(current))
-			return -ERESTARTSYS;
-		set_current_state(TASK_INTERRUPTIBLE);
-		schedule_hrtimeout(&expires, HRTIMER_MODE_ABS);
+	if (ktime_to_ns(wait) > 0) {
+		ret = wait_event_interruptible_hrtimeout(inst->thermal.stop_wq,
+							 dsmil_stop_pending(inst),
+							 wait);
+		if (!ret)
+			return -ECANCELED;
+		if (ret != -ETIME)
+			return ret;
 	}
 	sb->next_call = ktime_add_ns(ktime_get(), sb->interval_ns);
 	return 0;

@@ -10,7 +10,11 @@
  * emergency stop does the same for the whole instance.
  *
  * Stopping is done in two passes: first every affected device is stopped,
- * then userspace is told.  The stop latency counts the first pass only.
+ * then userspace is told.  The stop latency counts the first pass and
+ * everything before it from the trigger on.
+ *
+ * The monitor runs on the freezable system workqueue: it makes no
+ * firmware call while the system is suspended.
  */
 #include <linux/bitmap.h>
 #include <linux/ktime.h>
@@ -36,7 +40,9 @@ static bool dsmil_thermal_applies(const struct dsmil_device *d)
 
 /*
  * Stop one device: firmware off first, then the state.  A device in
- * error may be running as far as anyone knows, so it is switched off too.
+ * error may be running as far as anyone knows, so it is switched off too;
+ * one whose switching off is not confirmed is in error, never emergency
+ * (clearing the stop must not make it "ready" while it may still be on).
  */
 static bool dsmil_thermal_stop_device(struct dsmil_device *d,
 				      enum dsmil_reason reason)
@@ -44,9 +50,11 @@ static bool dsmil_thermal_stop_device(struct dsmil_device *d,
 	if (d->state == DSMIL_STATE_EMERGENCY)
 		return false;
 	if ((d->state == DSMIL_STATE_ACTIVE || d->state == DSMIL_STATE_ERROR) &&
-	    dsmil_fw_action(d, DSMIL_ACT_DEACTIVATE))
+	    dsmil_fw_action(d, DSMIL_ACT_DEACTIVATE)) {
 		dev_err_ratelimited(&d->dev,
-				    "firmware did not confirm the stop\n");
+				    "firmware did not confirm the stop: state unknown\n");
+		return dsmil_device_change_state(d, DSMIL_STATE_ERROR, reason);
+	}
 	return dsmil_device_change_state(d, DSMIL_STATE_EMERGENCY, reason);
 }
 
@@ -226,18 +234,19 @@ EXPORT_SYMBOL_NS_GPL(dsmil_thermal_notify, DSMIL_NS);
  * dsmil_thermal_set_manual_stop() - set or clear the manual emergency stop
  * @inst: a live instance, with inst->lock held
  * @on: stop (true) or clear (false)
+ * @trigger: when it was requested: the stop latency counts from there
  */
-void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on)
+void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on,
+				   ktime_t trigger)
 {
 	struct dsmil_thermal *th = &inst->thermal;
 	struct dsmil_thermal_changes c = { };
-	ktime_t detected = ktime_get();
 	unsigned int i;
 
 	lockdep_assert_held(&inst->lock);
 	if (th->manual_stop == on)
 		return;
-	th->manual_stop = on;
+	WRITE_ONCE(th->manual_stop, on);
 
 	for (i = 0; i < inst->device_count; i++) {
 		struct dsmil_device *d = inst->devices[i];
@@ -254,7 +263,7 @@ void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on)
 			__set_bit(i, c.cleared);
 	}
 	if (on) {
-		dsmil_thermal_account_stop(inst, detected);
+		dsmil_thermal_account_stop(inst, trigger);
 		WRITE_ONCE(th->stats.emergency_stops,
 			   th->stats.emergency_stops + 1);
 	}
@@ -297,7 +306,7 @@ void dsmil_thermal_set_threshold(struct dsmil_instance *inst, int threshold)
 	unsigned int i;
 
 	lockdep_assert_held(&inst->lock);
-	inst->thermal.threshold = threshold;
+	WRITE_ONCE(inst->thermal.threshold, threshold);
 	for (i = 0; i < inst->device_count; i++) {
 		struct dsmil_device *d = inst->devices[i];
 
@@ -338,7 +347,7 @@ static void dsmil_thermal_work(struct work_struct *work)
 	if (dsmil_lock_live(inst))
 		return;
 	dsmil_thermal_evaluate(inst);
-	queue_delayed_work(system_wq, &inst->thermal.work,
+	queue_delayed_work(system_freezable_wq, &inst->thermal.work,
 			   dsmil_thermal_next_poll(inst));
 	mutex_unlock(&inst->lock);
 }
@@ -347,6 +356,8 @@ void dsmil_thermal_init(struct dsmil_instance *inst)
 {
 	inst->thermal.threshold = inst->cfg.thermal_threshold;
 	inst->thermal.hysteresis = DSMIL_THERMAL_DEFAULT_HYSTERESIS;
+	atomic_set(&inst->thermal.stops_pending, 0);
+	init_waitqueue_head(&inst->thermal.stop_wq);
 	INIT_DELAYED_WORK(&inst->thermal.work, dsmil_thermal_work);
 }
 
@@ -355,7 +366,7 @@ void dsmil_thermal_start(struct dsmil_instance *inst)
 {
 	lockdep_assert_held(&inst->lock);
 	dsmil_thermal_evaluate(inst);
-	queue_delayed_work(system_wq, &inst->thermal.work,
+	queue_delayed_work(system_freezable_wq, &inst->thermal.work,
 			   dsmil_thermal_next_poll(inst));
 }
 
@@ -413,10 +424,34 @@ int dsmil_thermal_store_hysteresis(struct dsmil_instance *inst,
 	ret = dsmil_lock_live(inst);
 	if (ret)
 		return ret;
-	inst->thermal.hysteresis = hyst;
+	WRITE_ONCE(inst->thermal.hysteresis, hyst);
 	dsmil_thermal_evaluate(inst);
 	mutex_unlock(&inst->lock);
 	return 0;
+}
+
+/*
+ * The manual stop, from the write on: announced first, so that whoever
+ * holds the lock gives it up after its firmware call in flight (no more
+ * activations, no rate-limit wait), then done under the lock.  Not
+ * interruptible: the wait is one firmware call at most.
+ */
+static int dsmil_thermal_emergency_stop(struct dsmil_instance *inst)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	ktime_t trigger = ktime_get();
+	int ret = 0;
+
+	atomic_inc(&th->stops_pending);
+	wake_up_all(&th->stop_wq);
+	mutex_lock(&inst->lock);
+	if (inst->live)
+		dsmil_thermal_set_manual_stop(inst, true, trigger);
+	else
+		ret = -ENODEV;
+	mutex_unlock(&inst->lock);
+	atomic_dec(&th->stops_pending);
+	return ret;
 }
 
 int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
@@ -431,12 +466,15 @@ int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
 		return -EINVAL;
 	if (ret)
 		return ret;
-	ret = dsmil_lock_live(inst);
-	if (ret)
-		return ret;
-	dsmil_thermal_set_manual_stop(inst, on);
-	mutex_unlock(&inst->lock);
-	return 0;
+	if (!on) {
+		ret = dsmil_lock_live(inst);
+		if (ret)
+			return ret;
+		dsmil_thermal_set_manual_stop(inst, false, ktime_get());
+		mutex_unlock(&inst->lock);
+		return 0;
+	}
+	return dsmil_thermal_emergency_stop(inst);
 }
 
 int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit)

@@ -1,8 +1,11 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
-# Group "state": derivation (active/ready/mixed), writes applied to every
-# eligible member, EBUSY on a member in error, all-or-nothing rollback.
+# Group "state": derivation (emergency/error first, then active/ready/mixed),
+# writes applied to every eligible member; "active" is all-or-nothing (EBUSY
+# on a member in error, a rollback that only deactivates), "ready" is best
+# effort (every member asked, none switched back on).  A member whose call
+# fails is in error.
 #
 # Group members: g0 0x8000-0x800b (0x8009-0x800b quarantined),
 # g1 0x800c-0x8017, g2 0x8018-0x8023 (0x8019 quarantined),
@@ -39,13 +42,15 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	assert_content "${GRP}0/active_count" 9
 }
 
-@test "derivation: a member in error is eligible and not active" {
+@test "derivation: a member in error makes the group read error, before active/mixed" {
 	make_error 8030
-	assert_group_state 4 ready
+	assert_group_state 4 error
 	local t
 	for t in "${DSMIL_TOKENS[@]:4*12:12}"; do [[ $t == 8030 ]] || activate "$t"; done
-	assert_group_state 4 mixed
+	assert_group_state 4 error
 	assert_content "${GRP}4/active_count" 11
+	wrn "${DEV}8030/state" reset
+	assert_group_state 4 mixed
 }
 
 # --- writes ----------------------------------------------------------------
@@ -131,7 +136,7 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	assert_token_writes 800c=1
 }
 
-@test "member in error -> EBUSY before anything changes (active and ready)" {
+@test "member in error: active -> EBUSY before any call; ready switches the others off, EBUSY" {
 	make_error 8035
 	sim_fault "eio 1"
 	expect_errno "$E_BUSY" "${GRP}4/state" 'active\n'
@@ -141,18 +146,19 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	assert_token_writes 8035=1
 	activate 8030
 	expect_errno "$E_BUSY" "${GRP}4/state" 'ready\n'
-	assert_state 8030 active
+	assert_state 8030 ready
 	assert_state 8035 error
-	assert_token_writes 8035=1 8030=1
+	assert_group_state 4 error
+	assert_token_writes 8035=1 8030=2
 }
 
 # --- all-or-nothing ----------------------------------------------------------
 
-@test "injected EIO on the first member: EIO, every member still ready" {
+@test "injected EIO on the first member: EIO, it is in error, the others still ready" {
 	sim_fault "eio 1"
 	expect_errno "$E_IO" "${GRP}1/state" 'active\n'
-	assert_group_state 1 ready
-	assert_group_members 1 "$ALL_READY"
+	assert_group_state 1 error
+	assert_group_members 1 "error ready ready ready ready ready ready ready ready ready ready ready"
 	assert_content "$DSMIL_SIM/fault" none
 	assert_token_writes
 	assert_content "$DSMIL_PDEV/active_count" 0
@@ -163,20 +169,21 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	activate 803d
 	sim_fault "timeout 1"
 	expect_errno "$E_TIMEDOUT" "${GRP}5/state" 'active\n'
-	assert_group_members 5 "active active ready ready ready ready ready ready ready ready ready ready"
-	assert_group_state 5 mixed
+	assert_group_members 5 "active active error ready ready ready ready ready ready ready ready ready"
+	assert_group_state 5 error
 	assert_token_writes 803c=1 803d=1
 }
 
-@test "group ready with injected EIO: every member stays active" {
+@test "group ready with injected EIO on the first member: best effort, none switched back on" {
 	wr "${GRP}6/state" active
 	sim_fault "eio 1"
 	expect_errno "$E_IO" "${GRP}6/state" 'ready\n'
-	assert_group_state 6 active
-	assert_group_members 6 "$ALL_ACTIVE"
-	tw_group 6 1
+	assert_group_state 6 error
+	assert_group_members 6 "error ready ready ready ready ready ready ready ready ready ready ready"
+	tw_group 6 2
 	# shellcheck disable=SC2086
-	assert_token_writes $REPLY
+	assert_token_writes $REPLY 8048=1
+	assert_content "$DSMIL_PDEV/active_count" 0
 }
 
 @test "rollback, deterministic: 'eio 1 after 3' fails the 4th member of g5, the first 3 are put back" {
@@ -184,8 +191,8 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	assert_content "$DSMIL_SIM/fault" "eio 1 after 3"
 	expect_errno "$E_IO" "${GRP}5/state" 'active\n'
 	assert_content "$DSMIL_SIM/fault" none
-	assert_group_state 5 ready
-	assert_group_members 5 "$ALL_READY"
+	assert_group_state 5 error
+	assert_group_members 5 "ready ready ready error ready ready ready ready ready ready ready ready"
 	# activated then deactivated: 2 each; the failing 4th and the rest: 0
 	assert_token_writes 803c=2 803d=2 803e=2
 	assert_stats 803c 0 0 0 1
@@ -194,34 +201,37 @@ ALL_READY="ready ready ready ready ready ready ready ready ready ready ready rea
 	assert_content "$DSMIL_PDEV/active_count" 0
 }
 
-@test "rollback, deterministic: group ready failing at the 3rd member puts g6 back to active" {
+@test "group ready failing at the 3rd member of g6: the others are switched off all the same" {
 	wr "${GRP}6/state" active
 	sim_fault "timeout 1 after 2"
 	expect_errno "$E_TIMEDOUT" "${GRP}6/state" 'ready\n'
-	assert_group_state 6 active
-	assert_group_members 6 "$ALL_ACTIVE"
-	tw_group 6 1
+	assert_group_state 6 error
+	assert_group_members 6 "ready ready error ready ready ready ready ready ready ready ready ready"
+	tw_group 6 2
 	# shellcheck disable=SC2086
-	assert_token_writes $REPLY 8048=3 8049=3
+	assert_token_writes $REPLY 804a=1
 	assert_stats 804a 0 0 1 1
-	assert_content "$DSMIL_PDEV/active_count" 12
+	assert_content "$DSMIL_PDEV/active_count" 0
 }
 
 @test "rollback, deterministic: quarantined members of g0 stay out of it" {
 	sim_fault "eio 1 after 8"
 	expect_errno "$E_IO" "${GRP}0/state" 'active\n'
-	assert_group_members 0 "ready ready ready ready ready ready ready ready ready quarantined quarantined quarantined"
+	assert_group_members 0 "ready ready ready ready ready ready ready ready error quarantined quarantined quarantined"
 	assert_token_writes 8000=2 8001=2 8002=2 8003=2 8004=2 8005=2 8006=2 8007=2
 	assert_stats 8008 0 0 1 0
-	# and a clean retry activates the 9 eligible members
+	# the member in error blocks a retry until it is reset
+	expect_errno "$E_BUSY" "${GRP}0/state" 'active\n'
+	wrn "${DEV}8008/state" reset
 	wrn "${GRP}0/state" active
 	assert_group_state 0 active
-	assert_token_writes 8000=3 8001=3 8002=3 8003=3 8004=3 8005=3 8006=3 8007=3 8008=1
+	assert_token_writes 8000=3 8001=3 8002=3 8003=3 8004=3 8005=3 8006=3 8007=3 8008=2
 }
 
-# rollback_mid_op G REQUEST BASE: start a group write with 40 ms per firmware
-# call, inject "eio 1" once the third member (index 2) has changed, and check
-# that every member is back in its old state.  BASE is every member's
+# rollback_mid_op G REQUEST BASE: start a group activation with 40 ms per
+# firmware call, inject "eio 1" once the third member (index 2) has changed,
+# and check that every member is back in its old state but the one whose call
+# failed, which is in error.  BASE is every member's
 # token_writes count before.  Relies on members being changed in index order
 # (abi/sysfs-class-dsmil) and on a device's "state" being readable and the
 # fault knob writable while the group write holds the instance (both
@@ -252,8 +262,18 @@ rollback_mid_op() {
 	((rc != 0)) || fail "group write '$req' succeeded: the fault was injected only after it finished; output: $e"
 	[[ $e == *"$E_IO"* ]] || fail "group write failed with: $e, expected $E_IO"
 	assert_content "$DSMIL_SIM/fault" none
-	# every member back to its old state
-	assert_group_members "$g" "$before"
+	# every member back to its old state, but the failed one: in error
+	group_states "$g"
+	local -a now=($REPLY) was=($before)
+	local nerr=0
+	for ((i = 0; i < 12; i++)); do
+		if [[ ${now[i]} == error ]]; then
+			nerr=$((nerr + 1))
+		elif [[ ${now[i]} != "${was[i]}" ]]; then
+			fail "member $i of g$g: '${now[i]}', was '${was[i]}' (states now: $REPLY)"
+		fi
+	done
+	assert_equal "$nerr" 1
 	# changed members: 2 more token writes (change + rollback); the failed
 	# one and the ones never reached: none
 	for t in "${DSMIL_TOKENS[@]:g*12:12}"; do
@@ -273,6 +293,6 @@ rollback_mid_op() {
 
 @test "rollback under real concurrency: EIO injected while g5 is being activated puts all back" {
 	rollback_mid_op 5 active 0
-	assert_group_state 5 ready
+	assert_group_state 5 error
 	assert_content "$DSMIL_PDEV/active_count" 0
 }

@@ -106,6 +106,8 @@ assert_q_untouched() {
 	wrn "${DEV}8008/state" reset
 	sim_fault "eio 1"
 	expect_errno "$E_IO" "${GRP}0/state" 'active\n'
+	assert_state 8000 error
+	wrn "${DEV}8000/state" reset
 	wrn "${GRP}0/state" active
 	assert_q_untouched
 }

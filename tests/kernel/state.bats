@@ -8,8 +8,10 @@
 #   ready    no-op                -> ready (deactivate)  EBUSY
 #   reset    EBUSY                EBUSY                  -> ready (deactivate)
 #
-# A backend failure (-ETIMEDOUT/-EIO) leaves the state as it was and
-# increments statistics/errors.  (-ENODEV needs an absent device, which
+# Only a confirmed success changes the state: a backend failure
+# (-ETIMEDOUT/-EIO) leaves the device in "error" (the firmware may have
+# applied the call; unknown is error, never "ready") and increments
+# statistics/errors; "reset" switches it off in firmware first.  (-ENODEV needs an absent device, which
 # the simulated backend does not provide.)
 
 load helpers
@@ -85,7 +87,7 @@ teardown() { dsmil_teardown; }
 	assert_stats 8000 0 1 1 1
 	assert_content "${GRP}0/active_count" 0
 	assert_content "$DSMIL_PDEV/active_count" 0
-	assert_group_state 0 ready
+	assert_group_state 0 error
 }
 
 @test "error: active and ready -> EBUSY, state unchanged, no backend call" {
@@ -135,36 +137,44 @@ teardown() { dsmil_teardown; }
 
 # --- backend failures on activate / deactivate -----------------------------
 
-@test "activate with injected EIO / timeout: errno, stays ready, errors+1, fault consumed" {
+@test "activate failing with EIO / timeout: errno, device in error, errors+1, fault consumed" {
 	sim_fault "eio 1"
 	expect_errno "$E_IO" "${DEV}8000/state" 'active\n'
-	assert_state 8000 ready
+	assert_state 8000 error
 	assert_stats 8000 0 0 1 0
 	assert_content "$DSMIL_SIM/fault" none
+	assert_group_state 0 error
+	assert_token_writes
+	# reset switches it off in firmware, then it is ready
+	wrn "${DEV}8000/state" reset
+	assert_state 8000 ready
+	assert_token_writes 8000=1
 	sim_fault "timeout 1"
 	expect_errno "$E_TIMEDOUT" "${DEV}8000/state" 'active\n'
-	assert_state 8000 ready
+	assert_state 8000 error
 	assert_stats 8000 0 0 2 0
 	assert_content "$DSMIL_SIM/fault" none
-	assert_token_writes
+	wrn "${DEV}8000/state" reset
 	assert_group_state 0 ready
 	# next try succeeds
 	activate 8000
 	assert_stats 8000 0 0 2 1
-	assert_token_writes 8000=1
+	assert_token_writes 8000=3
 }
 
-@test "deactivate with injected EIO / timeout: errno, stays active (not error)" {
+@test "deactivate failing with EIO / timeout: errno, device in error (maybe still on)" {
 	activate 8000
 	sim_fault "eio 1"
 	expect_errno "$E_IO" "${DEV}8000/state" 'ready\n'
-	assert_state 8000 active
+	assert_state 8000 error
+	expect_errno "$E_BUSY" "${DEV}8000/state" 'ready\n'
 	sim_fault "timeout 1"
-	expect_errno "$E_TIMEDOUT" "${DEV}8000/state" 'ready\n'
-	assert_state 8000 active
+	expect_errno "$E_TIMEDOUT" "${DEV}8000/state" 'reset\n'
+	assert_state 8000 error
 	assert_stats 8000 0 0 2 1
 	assert_token_writes 8000=1
-	deactivate 8000
+	wrn "${DEV}8000/state" reset
+	assert_state 8000 ready
 	assert_token_writes 8000=2
 }
 
@@ -175,8 +185,8 @@ teardown() { dsmil_teardown; }
 	expect_errno "$E_IO" "${DEV}8001/state" 'active\n'
 	assert_content "$DSMIL_SIM/fault" none
 	activate 8002
-	assert_state 8000 ready
-	assert_state 8001 ready
+	assert_state 8000 error
+	assert_state 8001 error
 	assert_token_writes 8002=1
 }
 
@@ -198,20 +208,21 @@ teardown() { dsmil_teardown; }
 	now_ms; t0=$REPLY
 	expect_errno "$E_TIMEDOUT" "${DEV}8000/state" 'active\n'
 	now_ms; t1=$REPLY
-	assert_state 8000 ready
+	assert_state 8000 error
 	assert_stats 8000 0 0 1 0
 	assert_token_writes
 	# waited about smi_timeout_ms (100), not returned at once
 	((t1 - t0 >= 95)) || fail "timed out after $((t1 - t0)) ms, expected >= 100"
 	sim_latency 0
+	wrn "${DEV}8000/state" reset
 	activate 8000
 }
 
-@test "latency above smi_timeout_ms: deactivate -> ETIMEDOUT, stays active" {
+@test "latency above smi_timeout_ms: deactivate -> ETIMEDOUT, device in error" {
 	activate 8000
 	sim_latency 100001
 	expect_errno "$E_TIMEDOUT" "${DEV}8000/state" 'ready\n'
-	assert_state 8000 active
+	assert_state 8000 error
 	assert_token_writes 8000=1
 	assert_stats 8000 0 0 1 1
 }
