@@ -9,7 +9,7 @@
 # nothing else): the minimum wall time of N runs of each, interleaved, and
 # their ratio.  The design target is a ratio of at most 3.
 #
-# Runs against the live driver (load the module first), or against another
+# Runs against the live driver (load dsmil-sim first), or against another
 # tree with DSMIL_SYSFS=DIR (e.g. tests/host/fixture.bash DIR).
 set -euo pipefail
 
@@ -27,7 +27,7 @@ done
 
 CLASS=${DSMIL_SYSFS:-/sys}/class/dsmil
 states=("$CLASS"/*/state)
-[[ -e ${states[0]} ]] || { echo "dsmilctl-ratio: no $CLASS/*/state: is the module loaded?" >&2; exit 1; }
+[[ -e ${states[0]} ]] || { echo "dsmilctl-ratio: no $CLASS/*/state: is dsmil-sim loaded?" >&2; exit 1; }
 devices=$("$DSMILCTL" list | tail -n +2 | wc -l)
 [[ $devices == 84 ]] || echo "dsmilctl-ratio: note: $devices devices, not 84" >&2
 

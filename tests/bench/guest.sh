@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # guest.sh: the guest half of `make bench` (tests/bench/run.sh), run by
-# the VM harness with the module not loaded.  BENCH_BIN is the dir of the
+# the VM harness with the modules not loaded (DSMIL_KO, DSMIL_SIM_KO: the
+# driver and the simulated platform, loaded in that order).  BENCH_BIN is the dir of the
 # helpers run.sh compiled on the host.  Prints each benchmark's own
 # report, and "BENCH key value" lines for the table.
 set -euo pipefail
@@ -15,6 +16,7 @@ DEV=/sys/class/dsmil/dsmil0:8000
 value_vs_token() {
 	local out
 	insmod "$DSMIL_KO"
+	insmod "$DSMIL_SIM_KO"
 	echo "== value read vs token read ($DEV)"
 	out=$("$BIN/read-ratio" "$DEV/value" "$DEV/token" "${BENCH_READS:-20000}")
 	echo "$out"
@@ -23,7 +25,7 @@ value_vs_token() {
 	out=$(bash "$HERE/dsmilctl-ratio.sh" --runs "${BENCH_DSMILCTL_RUNS:-10}")
 	echo "$out"
 	echo "BENCH dsmilctl_ratio $(sed -n 's/^ratio: //p' <<<"$out")"
-	rmmod dsmil_84dev
+	rmmod dsmil_sim dsmil_84dev
 }
 
 thermal() {

@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# scale.sh: how instance creation scales, run in the guest (module not
-# loaded; DSMIL_KO set by the VM harness).
+# scale.sh: how instance creation scales, run in the guest (modules not
+# loaded; DSMIL_KO and DSMIL_SIM_KO set by the VM harness).
 #
 #   tests/vm/run-guest.sh --kver REL -- bash tests/bench/scale.sh
 #
 # Prints (best of SCALE_RUNS, default 3):
-#   - the module load time until all 84 devices are present (insmod
+#   - the module load time until all 84 devices are present: insmod of
+#     the driver then of dsmil-sim, as `modprobe dsmil-sim` does (insmod
 #     returns after probe), and the cost of an exec alone for comparison;
-#   - the time of `echo 1 > enable` for configfs instances of 12, 48, 96,
-#     192 and 256 devices (mmio_size=0: no region), and the growth
-#     exponent k of t ~ n^k fitted over them (1 = linear).
+#   - the time of `echo 1 > enable` for dsmil-sim's configfs instances of
+#     12, 48, 96, 192 and 256 devices (their register windows are kernel
+#     memory), and the growth exponent k of t ~ n^k fitted over them
+#     (1 = linear).
 # Lines starting with "BENCH " are for tests/bench/run.sh's table.
 set -euo pipefail
 
@@ -31,11 +33,12 @@ best_load_us() {
 	for ((i = 0; i < RUNS; i++)); do
 		now_us; t0=$REPLY
 		insmod "$DSMIL_KO"
+		insmod "$DSMIL_SIM_KO"
 		now_us; dt=$((REPLY - t0))
 		devs=(/sys/class/dsmil/dsmil0:[0-9a-f]*)
 		n=${#devs[@]}
 		[ "$n" = 84 ] || { echo "scale: $n devices after load, not 84" >&2; exit 1; }
-		rmmod dsmil_84dev
+		rmmod dsmil_sim dsmil_84dev
 		((best == 0 || dt < best)) && best=$dt
 	done
 	echo "$best"
@@ -59,7 +62,6 @@ enable_us() {
 		mkdir "$item"
 		echo "$g" >"$item/groups"
 		echo "$d" >"$item/devices_per_group"
-		echo 0 >"$item/mmio_size"
 		now_us; t0=$REPLY
 		echo 1 >"$item/enable"
 		now_us; dt=$((REPLY - t0))
@@ -72,7 +74,11 @@ enable_us() {
 
 main() {
 	local load exec_us gd n t points="" k
-	[ -n "${DSMIL_KO:-}" ] || { echo "scale: DSMIL_KO not set" >&2; exit 2; }
+	if [ -z "${DSMIL_KO:-}" ] || [ -z "${DSMIL_SIM_KO:-}" ]; then
+		echo "scale: DSMIL_KO or DSMIL_SIM_KO not set" >&2
+		exit 2
+	fi
+	! grep -q '^dsmil_sim ' /proc/modules || rmmod dsmil_sim
 	! grep -q '^dsmil_84dev ' /proc/modules || rmmod dsmil_84dev
 	load=$(best_load_us)
 	exec_us=$(best_exec_us)
@@ -81,6 +87,7 @@ main() {
 		$((load / 1000)) $((load % 1000)) $((exec_us / 1000)) $((exec_us % 1000))
 	echo "BENCH load_ms $((load / 1000)).$(printf '%03d' $((load % 1000)))"
 	insmod "$DSMIL_KO"
+	insmod "$DSMIL_SIM_KO"
 	for gd in "${SIZES[@]}"; do
 		read -r g d <<<"$gd"
 		n=$((g * d))
@@ -89,7 +96,7 @@ main() {
 		echo "BENCH enable_ms_$n $((t / 1000)).$(printf '%03d' $((t % 1000)))"
 		points+="$n $t"$'\n'
 	done
-	rmmod dsmil_84dev
+	rmmod dsmil_sim dsmil_84dev
 	# Least-squares slope of log t over log n.
 	k=$(printf '%s' "$points" | awk '{ x = log($1); y = log($2); sx += x; sy += y;
 		sxx += x * x; sxy += x * y; m++ }

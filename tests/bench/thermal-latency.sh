@@ -19,8 +19,10 @@
 #   THERMAL_BENCH_N    number of trips (default 1000; lower it under TCG
 #                      if the run takes too long)
 #   THERMAL_BENCH_BIN  use this prebuilt helper instead of compiling
-#   DSMIL_KO           module to load when dsmil_84dev is not loaded yet
-#                      (the VM harness sets it); it is unloaded at the end
+#   DSMIL_KO, DSMIL_SIM_KO  the driver and the simulated platform, loaded
+#                      in that order when dsmil_sim is not loaded yet (the
+#                      VM harness sets both); what was loaded here is
+#                      unloaded at the end
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,24 +30,28 @@ N=${THERMAL_BENCH_N:-1000}
 PDEV=/sys/devices/platform/dsmil.0
 SIM=/sys/kernel/debug/dsmil/dsmil.0/sim
 TMP=$(mktemp -d)
-LOADED_HERE=0
+LOADED_HERE=()
 
 cleanup() {
 	if [[ -e $SIM/temp_g0 ]]; then echo 45000 >"$SIM/temp_g0" || true; fi
-	if ((LOADED_HERE)); then rmmod dsmil_84dev || true; fi
+	if ((${#LOADED_HERE[@]})); then rmmod "${LOADED_HERE[@]}" || true; fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
 [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "thermal-latency: THERMAL_BENCH_N must be a positive integer, got '$N'" >&2; exit 2; }
 
-if [[ ! -d /sys/module/dsmil_84dev ]]; then
-	[[ -n ${DSMIL_KO:-} && -f $DSMIL_KO ]] ||
-		{ echo "thermal-latency: dsmil_84dev not loaded and DSMIL_KO not set" >&2; exit 2; }
-	insmod "$DSMIL_KO"
-	LOADED_HERE=1
+if [[ ! -d /sys/module/dsmil_sim ]]; then
+	[[ -n ${DSMIL_KO:-} && -f $DSMIL_KO && -n ${DSMIL_SIM_KO:-} && -f $DSMIL_SIM_KO ]] ||
+		{ echo "thermal-latency: dsmil_sim not loaded and DSMIL_KO/DSMIL_SIM_KO not set" >&2; exit 2; }
+	if [[ ! -d /sys/module/dsmil_84dev ]]; then
+		insmod "$DSMIL_KO"
+		LOADED_HERE=(dsmil_84dev)
+	fi
+	insmod "$DSMIL_SIM_KO"
+	LOADED_HERE=(dsmil_sim "${LOADED_HERE[@]}")
 fi
-[[ -d $PDEV && -d $SIM ]] || { echo "thermal-latency: no $PDEV or $SIM (sim backend? debugfs?)" >&2; exit 2; }
+[[ -d $PDEV && -d $SIM ]] || { echo "thermal-latency: no $PDEV or $SIM (dsmil.0 not on dsmil-sim? debugfs?)" >&2; exit 2; }
 
 # A clean starting point: no manual stop, every sensor cool.
 echo 0 >"$PDEV/emergency_stop"
