@@ -130,11 +130,14 @@ pos_int() {
 	[[ $1 =~ ^[0-9]+$ ]] && (($1 > 0)) || fail "$2 = '$1', expected a positive integer"
 }
 
-# load_fails PARAM...: insmod must fail and leave nothing behind
+# load_fails PARAM...: with the driver loaded, insmod of dsmil-sim with
+# PARAM must fail and leave no instance behind (module.bats covers the
+# driver's own parameters)
 load_fails() {
-	run insmod "$DSMIL_KO" "$@"
-	[[ $status -ne 0 ]] || { dsmil_unload; fail "insmod $* succeeded"; }
-	! dsmil_loaded || fail "module still loaded after failed insmod $*"
+	dsmil_driver_loaded || dsmil_load_driver
+	run insmod "$DSMIL_SIM_KO" "$@"
+	[[ $status -ne 0 ]] || { dsmil_unload; fail "insmod dsmil-sim.ko $* succeeded"; }
+	! dsmil_sim_loaded || fail "dsmil_sim still loaded after failed insmod $*"
 	[[ ! -e $DSMIL_PDEV ]] || fail "$DSMIL_PDEV exists after failed insmod $*"
 }
 
@@ -148,6 +151,8 @@ load_fails() {
 	assert_content "$STATS/emergency_stops" 0
 	assert_content "$STATS/last_stop_latency_ns" 0
 	assert_content "$STATS/max_stop_latency_ns" 0
+	assert_content /sys/module/dsmil_sim/parameters/thermal_threshold 100
+	assert_content /sys/module/dsmil_sim/parameters/thermal_poll_ms 100
 	assert_content /sys/module/dsmil_84dev/parameters/thermal_threshold 100
 	assert_content /sys/module/dsmil_84dev/parameters/thermal_poll_ms 100
 }
@@ -757,11 +762,11 @@ load_fails() {
 	assert_output --partial "thermal_poll_ms=5"
 	assert_output --partial "thermal_poll_ms=20000"
 	dsmil_load thermal_poll_ms=10
-	val /sys/module/dsmil_84dev/parameters/thermal_poll_ms 10
+	val /sys/module/dsmil_sim/parameters/thermal_poll_ms 10
 	set_temp 0 90000
 	assert_groups emergency 0
 	dsmil_reload thermal_poll_ms=10000
-	val /sys/module/dsmil_84dev/parameters/thermal_poll_ms 10000
+	val /sys/module/dsmil_sim/parameters/thermal_poll_ms 10000
 	set_temp 0 90000
 	assert_groups emergency 0
 }
@@ -787,7 +792,7 @@ load_fails() {
 		dsmil_sleep 0.3
 		assert_groups ready 0
 		dsmil_unload
-		[[ ! -d /sys/module/dsmil_84dev ]] || fail "cycle $i: module still loaded"
+		! dsmil_loaded || fail "cycle $i: module still loaded"
 		dsmil_load thermal_poll_ms=10
 	done
 	set_temp 1 89000
