@@ -127,6 +127,34 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 }
 
 /**
+ * dsmil_fw_is_active() - ask the firmware whether a device is on
+ * @d: the device
+ * @on: the answer
+ *
+ * Bounded and counted in the device's statistics/reads like any read,
+ * but not rate limited: it is the driver's own one-time scan (one call
+ * per device when an instance comes up), not something userspace can
+ * repeat.  A backend that cannot tell reports "off".
+ *
+ * Return: 0 or the firmware error.
+ */
+int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
+{
+	struct dsmil_instance *inst = d->inst;
+	ktime_t start;
+	int ret;
+
+	lockdep_assert_held(&inst->lock);
+	*on = false;
+	if (!inst->backend->is_active)
+		return 0;
+	dsmil_stat_inc(&d->stats.reads);
+	start = ktime_get();
+	ret = inst->backend->is_active(inst, d->token, on);
+	return dsmil_fw_finish(d, start, ret);
+}
+
+/**
  * dsmil_fw_temperature() - read the temperature of one group
  * @inst: the instance, with inst->lock held
  * @group: group index

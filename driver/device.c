@@ -195,17 +195,27 @@ static const struct device_type dsmil_device_type = {
 };
 
 /*
- * The state a device starts in: discovery asks the firmware and, when
- * there are register windows, checks the window header.
+ * The state a device starts in: discovery asks the firmware whether it
+ * provides the token and, when there are register windows, checks the
+ * window header; then whether the device is on already.  A device the
+ * firmware says is on is "active" (so a trip or a stop switches it off);
+ * one whose state cannot be read is in "error", never "ready".
  */
 static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 {
+	bool on;
+
 	if (dsmil_token_quarantined(d->token))
 		return DSMIL_STATE_QUARANTINED;
 	if (dsmil_fw_verify(d) ||
 	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
 		return DSMIL_STATE_ABSENT;
-	return DSMIL_STATE_READY;
+	if (dsmil_fw_is_active(d, &on)) {
+		dev_warn(d->inst->dev, "token %#06x: state unreadable at probe: error\n",
+			 d->token);
+		return DSMIL_STATE_ERROR;
+	}
+	return on ? DSMIL_STATE_ACTIVE : DSMIL_STATE_READY;
 }
 
 static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,

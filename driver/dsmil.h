@@ -128,6 +128,8 @@ struct platform_device;
  * @token_write: set @token to @value
  * @activate: switch the device behind @token on
  * @deactivate: switch the device behind @token off
+ * @is_active: read whether the device behind @token is on (optional:
+ *	without it a device starts "ready")
  * @temperature: temperature of group @group in millidegrees Celsius
  * @may_write: 0 when writes may reach the firmware, else the errno
  *	(optional; -EROFS on the read-only real firmware)
@@ -147,6 +149,7 @@ struct dsmil_backend_ops {
 	int (*token_write)(struct dsmil_instance *inst, u16 token, u32 value);
 	int (*activate)(struct dsmil_instance *inst, u16 token);
 	int (*deactivate)(struct dsmil_instance *inst, u16 token);
+	int (*is_active)(struct dsmil_instance *inst, u16 token, bool *on);
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
 	int (*may_write)(struct dsmil_instance *inst);
@@ -394,6 +397,7 @@ int dsmil_fw_verify(struct dsmil_device *d);
 int dsmil_fw_read(struct dsmil_device *d, u32 *val);
 int dsmil_fw_write(struct dsmil_device *d, u32 val);
 int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action);
+int dsmil_fw_is_active(struct dsmil_device *d, bool *on);
 int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 			 int *millideg);
 

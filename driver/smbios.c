@@ -182,6 +182,23 @@ static int dsmil_smbios_activate(struct dsmil_instance *inst, u16 token)
 				       tok->value, NULL);
 }
 
+/* On when the token's location holds the token's own (table) value. */
+static int dsmil_smbios_is_active(struct dsmil_instance *inst, u16 token,
+				  bool *on)
+{
+	struct dsmil_smbios *sb = dsmil_smbios(inst);
+	struct calling_interface_token *tok = sb->find_token(token);
+	u32 value;
+	int ret;
+
+	if (!tok)
+		return -ENODEV;
+	ret = dsmil_smbios_token_call(sb, CLASS_TOKEN_READ, token, 0, &value);
+	if (!ret)
+		*on = value == tok->value;
+	return ret;
+}
+
 static int dsmil_smbios_deactivate(struct dsmil_instance *inst, u16 token)
 {
 	int ret = dsmil_smbios_may_write(inst);
@@ -317,6 +334,7 @@ const struct dsmil_backend_ops dsmil_smbios_backend = {
 	.token_write	= dsmil_smbios_token_write,
 	.activate	= dsmil_smbios_activate,
 	.deactivate	= dsmil_smbios_deactivate,
+	.is_active	= dsmil_smbios_is_active,
 	.temperature	= dsmil_smbios_temperature,
 	.may_write	= dsmil_smbios_may_write,
 };

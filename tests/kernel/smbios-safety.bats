@@ -74,3 +74,30 @@ fw_writes() {
 		$((t1 - t0)) "$on" >&3
 	wrn "$DSMIL_PDEV/emergency_stop" 0
 }
+
+@test "smbios: a token set before load reads active, and a stop switches it off in firmware" {
+	# the firmware holds 0x8005's table value (1) at its location: it is on
+	"$H" -q write 0x0a05 1
+	"$H" -q write 0x0a06 2
+	dsmil_load_driver allow_writes=1
+	assert_content "$DSMIL_PDEV/backend" smbios
+	assert_state 8005 active
+	# another value at the location is not "on" (the table value is 1)
+	assert_state 8006 ready
+	assert_state 8004 ready
+	assert_group_state 0 mixed
+	fw_writes 8005
+	assert_equal "$REPLY" 1
+	wrn "$DSMIL_PDEV/emergency_stop" 1
+	assert_state 8005 emergency
+	# through the firmware: one more write, and the location holds 0
+	fw_writes 8005
+	assert_equal "$REPLY" 2
+	run "$H" read 0x0a05
+	assert_output 0x00000000
+	# 0x8006 was not on: never written by the stop
+	fw_writes 8006
+	assert_equal "$REPLY" 1
+	wrn "$DSMIL_PDEV/emergency_stop" 0
+	assert_state 8005 ready
+}

@@ -153,7 +153,8 @@ fw_load() {
 	[ "$output" = 0x00000001 ] || fail "active token 0x8001 holds $output, not its table value 1"
 	wrn "$DEV""8001/value" 0x12345678
 	run "$H" peek 0x0a01
-	[ "$output" = "value=0x12345678 writes=2 reads=1" ] || fail "firmware: $output"
+	# reads: the driver's state read at load, then the one above
+	[ "$output" = "value=0x12345678 writes=2 reads=2" ] || fail "firmware: $output"
 	assert_content "$DEV""8001/value" 0x12345678
 	deactivate 8001
 	run "$H" read 0x0a01
