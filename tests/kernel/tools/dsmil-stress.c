@@ -188,6 +188,9 @@ static int allowed(int kind, int e)
 		return kind == K_CONFIGFS;
 	case EAGAIN:
 		return kind == K_RMMOD;
+	case ECANCELED:	/* device and group state writes: an emergency stop
+			 * came meanwhile (abi/sysfs-class-dsmil) */
+		return kind == K_STATE || kind == K_GROUP;
 	default:
 		return 0;
 	}
