@@ -437,7 +437,7 @@ int main(int argc, char **argv)
 
 	cls = sysfs_open_class("dsmil");
 	if (!cls) {
-		fprintf(stderr, "%s: no DSMIL devices: %s/class/dsmil does not exist (is the dsmil-84dev module loaded?)\n",
+		fprintf(stderr, "%s: no DSMIL devices: %s/class/dsmil does not exist (is the dsmil-84dev module loaded? without DSMIL hardware: modprobe dsmil-sim)\n",
 			prog, mnt);
 		return EX_NOENT;
 	}
@@ -484,8 +484,9 @@ int main(int argc, char **argv)
 				opt.token, opt.inst >= 0 ? " on that instance" : "");
 		else if (opt.inst >= 0)
 			fprintf(stderr, "%s: no DSMIL instance dsmil.%ld\n", prog, opt.inst);
-		else
-			fprintf(stderr, "%s: no DSMIL devices\n", prog);
+		else	/* the driver creates nothing without DSMIL firmware */
+			fprintf(stderr, "%s: no DSMIL devices: no DSMIL firmware found (the simulated platform: modprobe dsmil-sim)\n",
+				prog);
 		ret = EX_NOENT;
 	} else if (opt.tree) {
 		print_tree(ents, n);

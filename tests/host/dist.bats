@@ -3,8 +3,9 @@
 #
 # `make dist`: the source tarball dsmil-VERSION.tar.gz holds the tracked
 # files (git ls-files) under dsmil-VERSION/, no build output, and builds on
-# its own: unpacked in a temporary directory, `make module` builds a module
-# for every kernel whose headers are installed (vermagic = that release)
+# its own: unpacked in a temporary directory, `make module` builds both
+# modules (dsmil-84dev, dsmil-sim) for every kernel whose headers are
+# installed (vermagic = that release)
 # and `make userspace` builds lsdsmil.  The tarball goes to a temporary
 # DISTDIR, not build/.
 
@@ -83,22 +84,26 @@ unpack() {
 	rm -rf "$again"
 }
 
-@test "the unpacked tarball builds the module for every kernel with headers (vermagic = release)" {
+@test "the unpacked tarball builds both modules for every kernel with headers (vermagic = release)" {
 	[[ -n ${KVERS// /} ]] || fail "no kernel headers installed (/lib/modules/*/build): run 'make deps'"
-	local k d ko
+	local k d ko m
 	for k in $KVERS; do
 		# one fresh tree per kernel: kbuild does not always notice a switch
 		d=$DT/build-$k
 		unpack "$d"
 		run make -C "$d/dsmil-$VERSION" --no-print-directory module KVER="$k" KDIR="/lib/modules/$k/build"
 		assert_success
-		ko=$d/dsmil-$VERSION/driver/dsmil-84dev.ko
-		[[ -f $ko ]] || fail "no $ko after make module for $k"
-		run modinfo -F vermagic "$ko"
-		assert_output --regexp "^[^ ]+ "
-		[[ ${output%% *} == "$k" ]] || fail "vermagic '$output' is not for $k"
-		run modinfo -F version "$ko"
-		assert_output "$VERSION"
+		for m in dsmil-84dev dsmil-sim; do
+			ko=$d/dsmil-$VERSION/driver/$m.ko
+			[[ -f $ko ]] || fail "no $ko after make module for $k"
+			run modinfo -F vermagic "$ko"
+			assert_output --regexp "^[^ ]+ "
+			[[ ${output%% *} == "$k" ]] || fail "$m: vermagic '$output' is not for $k"
+			run modinfo -F version "$ko"
+			assert_output "$VERSION"
+		done
+		run modinfo -F depends "$d/dsmil-$VERSION/driver/dsmil-sim.ko"
+		assert_output --regexp '(^|,)dsmil-84dev(,|$)'
 		[[ -L $d/dsmil-$VERSION/driver/dsmil-72dev.ko ]] || fail "no dsmil-72dev.ko alias link"
 		rm -rf "$d"
 	done

@@ -3,7 +3,9 @@
 #
 # DKMS: dkms.conf, `make dkms-install` and `make dkms-uninstall`, and
 # `dkms build -k REL` for every kernel whose headers are installed
-# (/lib/modules/REL/build): the built module's vermagic must be REL.
+# (/lib/modules/REL/build): both modules, the driver dsmil-84dev and the
+# simulated platform dsmil-sim, are built and installed, and their
+# vermagic must be REL.
 #
 # Everything runs in temporary trees: dkms --dkmstree (instead of
 # /var/lib/dkms), --sourcetree (instead of /usr/src), --installtree
@@ -35,8 +37,10 @@ setup_file() {
 host_state() {
 	find /usr/src /var/lib/dkms -maxdepth 1 -name 'dsmil*' -printf '%p %T@\n'
 	find /var/lib/dkms -maxdepth 1 -name 'mok.*' -printf '%p %T@\n'
-	find /lib/modules -path '*/updates/dkms/dsmil-84dev.ko*' -printf '%p %T@\n'
+	find /lib/modules -path '*/updates/dkms/dsmil-*.ko*' -printf '%p %T@\n'
 }
+
+MODULES="dsmil-84dev dsmil-sim"
 
 # (bats 1.8 cannot skip from setup_file)
 setup() {
@@ -71,15 +75,20 @@ need_kernels() {
 	[[ -n ${KVERS// /} ]] || fail "no kernel headers installed (/lib/modules/*/build): run 'make deps'"
 }
 
-@test "dkms.conf: package dsmil, version from VERSION, dsmil-84dev built in driver/ by Kbuild" {
+@test "dkms.conf: package dsmil, version from VERSION, dsmil-84dev and dsmil-sim built in driver/ by Kbuild" {
 	run bash -c 'kernel_source_dir=/K dkms_tree=/T; . "$1/dkms.conf"
-		printf "%s\n" "$PACKAGE_NAME" "$PACKAGE_VERSION" "${BUILT_MODULE_NAME[0]}" \
-			"${BUILT_MODULE_LOCATION[0]}" "${DEST_MODULE_LOCATION[0]}" \
+		printf "%s\n" "$PACKAGE_NAME" "$PACKAGE_VERSION" "${#BUILT_MODULE_NAME[@]}" \
+			"${BUILT_MODULE_NAME[0]}" "${BUILT_MODULE_LOCATION[0]}" "${DEST_MODULE_LOCATION[0]}" \
+			"${BUILT_MODULE_NAME[1]}" "${BUILT_MODULE_LOCATION[1]}" "${DEST_MODULE_LOCATION[1]}" \
 			"$AUTOINSTALL" "${MAKE[0]}" "$CLEAN"' sh "$REPO"
 	assert_success
 	assert_output "dsmil
 $VERSION
+2
 dsmil-84dev
+driver/
+/updates/dkms
+dsmil-sim
 driver/
 /updates/dkms
 yes
@@ -92,39 +101,52 @@ make -C /K M=/T/dsmil/$VERSION/build/driver clean"
 	run mk dkms-install DKMS_KERNELS=
 	assert_success
 	local src=$DK/src/dsmil-$VERSION
-	[[ -f $src/dkms.conf && -f $src/VERSION && -f $src/driver/Kbuild && -f $src/driver/core.c ]] ||
+	[[ -f $src/dkms.conf && -f $src/VERSION && -f $src/driver/Kbuild && -f $src/driver/core.c &&
+		-f $src/driver/sim/main.c ]] ||
 		fail "sources missing in $src: $(find "$src" | sort)"
 	run find "$src" -name '*.o' -o -name '*.ko' -o -name '*.mod' -o -name '*.mod.c' \
 		-o -name '.*.cmd' -o -name modules.order -o -name Module.symvers
 	assert_output ""
 	# every source file of the driver made it
 	local f
-	for f in "$REPO"/driver/*.[ch]; do
+	for f in "$REPO"/driver/*.[ch] "$REPO"/driver/sim/*.[ch]; do
 		[[ $f == *.mod.c ]] && continue
-		cmp "$f" "$src/driver/${f##*/}" || fail "$f not copied"
+		cmp "$f" "$src/${f#"$REPO"/}" || fail "$f not copied"
 	done
 	run dk status
 	assert_success
 	assert_output "dsmil/$VERSION: added"
 }
 
-@test "dkms build -k REL for every kernel with headers: vermagic is REL, version is VERSION" {
+@test "dkms build -k REL for every kernel with headers: both modules, vermagic is REL, version is VERSION" {
 	need_kernels
 	run mk dkms-install DKMS_KERNELS=
 	assert_success
-	local k ko
+	local k ko m
 	for k in $KVERS; do
 		run dk build "dsmil/$VERSION" -k "$k"
 		assert_success
-		ko=$(find "$DK/dkms/dsmil/$VERSION/$k" -path '*/module/dsmil-84dev.ko*')
-		[[ -n $ko ]] || fail "dkms build -k $k: no module; make.log:
+		for m in $MODULES; do
+			ko=$(find "$DK/dkms/dsmil/$VERSION/$k" -path "*/module/$m.ko*")
+			[[ -n $ko ]] || fail "dkms build -k $k: no $m; make.log:
 $(cat "$DK/dkms/dsmil/$VERSION/build/make.log" 2>/dev/null)"
-		run vermagic "$ko"
-		assert_output "$k"
-		run modinfo -F version "$ko"
-		assert_output "$VERSION"
-		run modinfo -F alias "$ko"
-		assert_output "dsmil-72dev"
+			run vermagic "$ko"
+			assert_output "$k"
+			run modinfo -F version "$ko"
+			assert_output "$VERSION"
+			run modinfo -F alias "$ko"
+			if [[ $m == dsmil-84dev ]]; then
+				# its old name and the DMI table (Dell "Rugged" machines)
+				assert_line "dsmil-72dev"
+				assert_line --regexp '^dmi\*:svn\*DellInc\.\*:pn\*Rugged\*:'
+				assert_equal "${#lines[@]}" 2
+			else
+				# the simulator never autoloads
+				assert_output ""
+				run modinfo -F depends "$ko"
+				assert_output --regexp '(^|,)dsmil-84dev(,|$)'
+			fi
+		done
 	done
 	run dk status
 	for k in $KVERS; do
@@ -137,12 +159,14 @@ $(cat "$DK/dkms/dsmil/$VERSION/build/make.log" 2>/dev/null)"
 	need_kernels
 	run mk dkms-install DKMS_KERNELS="$KVERS"
 	assert_success
-	local k ko
+	local k ko m
 	for k in $KVERS; do
-		ko=$(find "$DK/install/$k/updates/dkms" -name 'dsmil-84dev.ko*')
-		[[ -n $ko ]] || fail "not installed for $k: $(find "$DK/install/$k")"
-		run vermagic "$ko"
-		assert_output "$k"
+		for m in $MODULES; do
+			ko=$(find "$DK/install/$k/updates/dkms" -name "$m.ko*")
+			[[ -n $ko ]] || fail "$m not installed for $k: $(find "$DK/install/$k")"
+			run vermagic "$ko"
+			assert_output "$k"
+		done
 	done
 	run dk status
 	for k in $KVERS; do
@@ -157,7 +181,7 @@ $(cat "$DK/dkms/dsmil/$VERSION/build/make.log" 2>/dev/null)"
 	run dk status
 	assert_output ""
 	[[ ! -e $DK/src/dsmil-$VERSION && ! -e $DK/dkms/dsmil ]] || fail "left behind: $(ls -R "$DK/src" "$DK/dkms")"
-	run find "$DK/install" -name 'dsmil-84dev.ko*'
+	run find "$DK/install" -name 'dsmil-*.ko*'
 	assert_output ""
 	run mk dkms-uninstall
 	assert_success

@@ -149,8 +149,24 @@ COMMANDS="list status show get set activate deactivate reset thermal stop resume
 		for c in list status thermal "show 8000" "get 8000" "activate g0" stop "instance list"; do
 			# shellcheck disable=SC2086
 			dsm "$sh" $c
-			fails 3 "is the dsmil-84dev module loaded?"
+			fails 3 "is the dsmil-84dev module loaded? without DSMIL hardware: modprobe dsmil-sim"
 		done
+	done
+}
+
+@test "driver loaded, no instance (no DSMIL firmware): the hint names dsmil-sim (exit 3)" {
+	for sh in $SHELLS; do
+		fresh
+		rm -rf "$S/devices/platform/dsmil.0" "$S"/class/dsmil/*
+		local c
+		for c in list status thermal "show 8000" "get 8000" "activate g0" stop; do
+			# shellcheck disable=SC2086
+			dsm "$sh" $c
+			fails 3 "no DSMIL instance: no DSMIL firmware found (the simulated platform: modprobe dsmil-sim)"
+		done
+		fake_instance "$S" 1 2 4 0x9000
+		dsm "$sh" list
+		fails 3 "no DSMIL instance dsmil.0 ('dsmilctl instance list' shows them)"
 	done
 }
 
@@ -692,7 +708,7 @@ EOF
 		assert_equal "$(content "$it/token_base")" '0x9000\n|'
 		assert_equal "$(content "$it/sim_absent")" '0x9001\n|'
 		assert_equal "$(content "$it/enable")" '1\n|'
-		dsm "$sh" instance create draft enable=0 backend=sim
+		dsm "$sh" instance create draft enable=0 thermal_threshold=90000
 		assert_success
 		assert_output ""
 		assert_equal "$(content "$S/kernel/config/dsmil/draft/enable")" '0\n|'
@@ -707,7 +723,13 @@ EOF
 		dsm "$sh" instance create ../x
 		fails 2 "not a valid instance name"
 		dsm "$sh" instance create lab colour=red
-		fails 2 "unknown setting 'colour' (settings: backend, groups, devices_per_group, token_base, thermal_threshold, mmio_base, mmio_size, sim_absent)"
+		fails 2 "unknown setting 'colour' (settings: groups, devices_per_group, token_base, thermal_threshold, sim_absent)"
+		# dsmil-sim's items have no backend or register region any more
+		local k
+		for k in backend=smbios mmio_base=0x52000000 mmio_size=4096; do
+			dsm "$sh" instance create lab "$k"
+			fails 2 "unknown setting '${k%%=*}'"
+		done
 		dsm "$sh" instance create lab groups
 		fails 2 "not KEY=VALUE: 'groups'"
 		dsm "$sh" instance create lab instance=dsmil.9
@@ -730,16 +752,16 @@ EOF
 		dsm "$sh" instance create lab groups=99
 		fails 7 "instance lab: groups=99 is out of range"
 		[[ ! -e $S/kernel/config/dsmil/lab ]]
-		inject kernel/config/dsmil/lab2/backend EINVAL
-		dsm "$sh" instance create lab2 backend=nope
-		fails 7 "instance lab2: invalid value 'nope' for backend"
+		inject kernel/config/dsmil/lab2/token_base EINVAL
+		dsm "$sh" instance create lab2 token_base=nope
+		fails 7 "instance lab2: invalid value 'nope' for token_base"
 		[[ ! -e $S/kernel/config/dsmil/lab2 ]]
 		inject kernel/config/dsmil/lab3/enable ERANGE
 		dsm "$sh" instance create lab3 token_base=0xfff0
 		fails 7 "the tokens do not fit"
 		[[ ! -e $S/kernel/config/dsmil/lab3 ]]
 		inject kernel/config/dsmil/lab4/enable ENODEV
-		dsm "$sh" instance create lab4 backend=smbios
+		dsm "$sh" instance create lab4 groups=2
 		fails 3 "instance lab4: enable: no such device"
 		[[ ! -e $S/kernel/config/dsmil/lab4 ]]
 	done
@@ -775,7 +797,7 @@ EOF
 		fresh
 		rm -rf "$S/kernel/config"
 		dsm "$sh" instance create lab
-		fails 3 "is the dsmil-84dev module loaded and configfs mounted"
+		fails 3 "is the dsmil-sim module loaded (modprobe dsmil-sim) and configfs mounted"
 		dsm "$sh" instance remove lab
 		fails 3 "configfs mounted"
 	done
@@ -788,7 +810,6 @@ EOF
 		mv "$S/kernel/config/dsmil" "$W/cfs/"
 		mv "$S/kernel/debug/dsmil" "$W/dbg/"
 		mkdir -p "$W/cfs/dsmil/elsewhere"
-		printf 'sim\n' >"$W/cfs/dsmil/elsewhere/backend"
 		printf '0\n' >"$W/cfs/dsmil/elsewhere/enable"
 		DSMIL_CONFIGFS=$W/cfs dsm "$sh" instance list
 		assert_success

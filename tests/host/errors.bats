@@ -9,7 +9,7 @@
 # How each errno is produced (see fixture.bash): EACCES and ENOENT are
 # real (a 0444/0600 file and the user nobody; a missing file), EISDIR is
 # real (a directory where the attribute is expected); the driver's EPERM,
-# EBUSY, EINVAL, ERANGE, ENODEV, ETIMEDOUT and EIO are injected through the
+# EBUSY, EINVAL, ERANGE, ENODEV, ETIMEDOUT, EIO and EROFS are injected through the
 # fake dd, which prints exactly what the real dd prints for them.  The
 # state files hold what the kernel would show after the failure.
 
@@ -50,6 +50,25 @@ setup() { fresh; }
 		inject devices/platform/dsmil.0/emergency_stop EPERM
 		dsm "$sh" stop
 		fails 4 "dsmil.0: the kernel refused to write emergency_stop"
+	done
+}
+
+@test "EROFS (the Dell firmware without allow_writes=1): exit 4, names allow_writes" {
+	for sh in $SHELLS; do
+		fresh
+		inject class/dsmil/dsmil0:8000/state EROFS
+		dsm "$sh" activate 8000
+		fails 4 "0x8000: the firmware is read-only: load dsmil-84dev with allow_writes=1"
+		assert_equal "$(content "$C/dsmil0:8000/state")" 'ready\n|'
+		inject class/dsmil/dsmil0:8001/value EROFS
+		dsm "$sh" set 8001 0x1234
+		fails 4 "0x8001: the firmware is read-only"
+		inject class/dsmil/dsmil0:g1/state EROFS
+		dsm "$sh" activate g1
+		fails 4 "g1: the firmware is read-only: load dsmil-84dev with allow_writes=1"
+		inject devices/platform/dsmil.0/emergency_stop EROFS
+		dsm "$sh" stop
+		fails 4 "dsmil.0: the firmware is read-only"
 	done
 }
 

@@ -74,9 +74,10 @@ fake_instance() {
 	_p "$pdev/thermal_threshold" 100000
 	_p "$pdev/thermal_hysteresis" 5000
 	_p "$pdev/emergency_stop" 0
-	_p "$pdev/mmio_base" 0x52000000
-	_p "$pdev/mmio_size" 377487360
-	_p "$pdev/mmio_chunks_mapped" 90
+	# a simulated instance: its windows are in kernel memory, no region
+	_p "$pdev/mmio_base" 0x0
+	_p "$pdev/mmio_size" 0
+	_p "$pdev/mmio_chunks_mapped" 0
 	_p "$pdev/modalias" "platform:dsmil"
 	printf 'DRIVER=dsmil\nMODALIAS=platform:dsmil\n' >"$pdev/uevent"
 	_p "$pdev/statistics/thermal_trips" 0
@@ -155,21 +156,18 @@ fake_instance() {
 fake_configfs() {
 	mkdir -p "$1/kernel/config/dsmil"
 	_p "$1/kernel/config/dsmil/features" \
-		"backend,groups,devices_per_group,token_base,thermal_threshold,mmio_base,mmio_size,sim_absent,enable,instance"
+		"groups,devices_per_group,token_base,thermal_threshold,sim_absent,enable,instance"
 }
 
 # fake_cfs_item ROOT NAME [INSTANCE]: what mkdir creates in configfs, with
-# the driver's defaults (driver/configfs.c); INSTANCE non-empty = enabled.
+# dsmil-sim's defaults (driver/sim/configfs.c); INSTANCE non-empty = enabled.
 fake_cfs_item() {
 	local d=$1/kernel/config/dsmil/$2
 	mkdir -p "$d"
-	_p "$d/backend" sim
 	_p "$d/groups" 7
 	_p "$d/devices_per_group" 12
 	_p "$d/token_base" 0x8000
 	_p "$d/thermal_threshold" 100000
-	_p "$d/mmio_base" 0x52000000
-	_p "$d/mmio_size" 0
 	_p "$d/sim_absent" ""
 	if [[ -n ${3:-} ]]; then
 		_p "$d/enable" 1
@@ -202,6 +200,7 @@ fake_strerror() {
 	EIO) REPLY="Input/output error" ;;
 	EEXIST) REPLY="File exists" ;;
 	ENOSPC) REPLY="No space left on device" ;;
+	EROFS) REPLY="Read-only file system" ;;
 	*) return 1 ;;
 	esac
 }

@@ -140,9 +140,35 @@ EOF
 		[[ -z $line || $line == '#'* ]] && continue
 		[[ $line =~ ^(options|alias|softdep|blacklist)\  ]] || fail "bad line: $line"
 	done <"$f"
-	# every documented option is a real module parameter
-	local p
-	for p in $(grep -o '^#options dsmil-84dev [a-z_=0-9x,. ]*' "$f" | cut -d' ' -f3- | tr ' ' '\n' | cut -d= -f1 | sort -u); do
-		grep -q "module_param($p," "$REPO"/driver/*.c || fail "no module parameter $p"
+	run grep -Eo '^#options [a-z0-9-]+' "$f"
+	run bash -c 'printf "%s\n" "$1" | sort -u' sh "$output"
+	assert_output "#options dsmil-84dev
+#options dsmil-sim"
+}
+
+# params_of MODULE: its parameters, from the sources (dsmil-sim: driver/sim/).
+params_of() {
+	local src=("$REPO"/driver/*.c)
+	[[ $1 == dsmil-sim ]] && src=("$REPO"/driver/sim/*.c)
+	grep -ho '^module_param[a-z_]*([a-z_]*,' "${src[@]}" | sed 's/.*(//; s/,$//' | sort -u
+}
+
+# documented MODULE: the parameters its "#options MODULE" lines show.
+documented() {
+	grep -o "^#options $1 [a-z_=0-9x,. ]*" "$REPO/userspace/modprobe.d/dsmil.conf" |
+		cut -d' ' -f3- | tr ' ' '\n' | cut -d= -f1 | sort -u
+}
+
+@test "modprobe.d example: every parameter of dsmil-84dev and of dsmil-sim, and nothing else" {
+	local m
+	for m in dsmil-84dev dsmil-sim; do
+		[[ -n $(params_of "$m") ]] || fail "no module_param found for $m"
+		run documented "$m"
+		assert_output "$(params_of "$m")"
 	done
+	# activating groups on the firmware needs allow_writes=1: the example says so
+	run grep -E '^#options dsmil-84dev .*activate=[0-9]' "$REPO/userspace/modprobe.d/dsmil.conf"
+	assert_output --partial "allow_writes=1"
+	run grep -c 'backend' "$REPO/userspace/modprobe.d/dsmil.conf"
+	assert_output 0
 }
