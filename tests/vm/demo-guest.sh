@@ -85,8 +85,10 @@ plain() {
 		exit 1
 	fi
 	show "dmesg | grep -o 'dsmil: .*'"
-	show "find /sys/bus/platform/devices /sys/class/dsmil -name 'dsmil*' | wc -l"
+	show "ls -d /sys/devices/platform/dsmil.* 2>/dev/null | wc -l"
+	show "ls /sys/class/dsmil | wc -l"
 	expect "instances" "$(find /sys/bus/platform/devices -name 'dsmil.*' | wc -l)" 0
+	expect "class entries" "$(find /sys/class/dsmil -mindepth 1 | wc -l)" 0
 
 	say "The simulated platform is a module of its own: modprobe dsmil-sim"
 	if ! show "modprobe dsmil-sim"; then
