@@ -70,20 +70,61 @@ with_driver_tree() {
 
 # build_module REL: `make module` for REL and keep the results in build/REL/
 # (dsmil-84dev.ko, dsmil-sim.ko, and dsmil-kunit.ko for a kernel with
-# KUnit), so that kernels don't clobber each other.
+# KUnit), so that kernels don't clobber each other.  A build already kept
+# there from the same sources for the same kernel tree (module_key: e.g.
+# the W=1 build of tests/hygiene.sh earlier in the same `make check`) is
+# reused instead of built again.
 # DSMIL_KDIR overrides the kernel build tree (default
 # /lib/modules/REL/build), e.g. for a self-built debug kernel.
 build_module() {
 	local rel=$1 kdir=${DSMIL_KDIR:-/lib/modules/$1/build}
 	mkdir -p "$REPO/build/$rel"
-	with_driver_tree "$rel" "$kdir" _build_and_keep "$rel" "$kdir"
+	with_driver_tree "$rel" "$kdir" _reuse_or_build "$rel" "$kdir"
 }
 
-# _build_and_keep REL KDIR: the build_module step under the lock.
+# module_key KDIR: a hash of everything a module build depends on: the
+# contents of the driver sources (driver/: *.c, *.h, Kbuild, Makefiles)
+# and of the top Makefile, and the kernel tree (its path, .config and
+# Module.symvers).  Make flags such as W=1 and C=2 only add warnings and
+# checks, so they are not part of it.
+module_key() {
+	local kdir=$1 f
+	{
+		echo "kdir=$kdir"
+		cat "$kdir/.config" "$kdir/Module.symvers" 2>/dev/null | sha256sum
+		sha256sum "$REPO/Makefile"
+		find "$REPO/driver" -type f \( -name '*.[ch]' -o -name Kbuild -o -name 'Makefile*' \) \
+			! -name '*.mod.c' -print0 | LC_ALL=C sort -z |
+			while IFS= read -r -d '' f; do
+				sha256sum "$f"
+			done
+	} | sha256sum | cut -c1-32
+}
+
+# _reuse_or_build REL KDIR: the build_module step under the lock.
+_reuse_or_build() {
+	local rel=$1 kdir=$2 key
+	key=$(module_key "$kdir")
+	if [ "$(cat "$REPO/build/$rel/module.key" 2>/dev/null)" = "$key" ] &&
+		ko_matches "$REPO/build/$rel/$MODULE.ko" "$rel"; then
+		echo "== $MODULE.ko for $rel: reusing build/$rel/ (same sources and kernel tree)"
+		return 0
+	fi
+	_build_and_keep "$rel" "$kdir"
+}
+
+# _build_and_keep REL KDIR [MAKE ARGS...]: `make module` for REL (with
+# $DSMIL_JOBS jobs, default: every CPU) under the driver/ lock, and keep
+# every module of the build in build/REL/ with its module_key in
+# build/REL/module.key (written only when the sources did not change
+# during the build).
 _build_and_keep() {
-	local rel=$1 kdir=$2 ko=$REPO/driver/$MODULE.ko
-	echo "== building $MODULE.ko for $rel"
-	make -C "$REPO" module KVER="$rel" KDIR="$kdir" || return 1
+	local rel=$1 kdir=$2 ko=$REPO/driver/$MODULE.ko key
+	shift 2
+	rm -f "$REPO/build/$rel/module.key"
+	key=$(module_key "$kdir")
+	echo "== building $MODULE.ko for $rel${*:+ ($*)}"
+	make -C "$REPO" -j"${DSMIL_JOBS:-$(nproc)}" module KVER="$rel" KDIR="$kdir" "$@" || return 1
 	if ! ko_matches "$ko" "$rel"; then
 		echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
 		return 1
@@ -91,12 +132,14 @@ _build_and_keep() {
 	local m
 	# dsmil-sim.ko always comes with the driver; the KUnit module only
 	# for kernels with CONFIG_KUNIT.
+	mkdir -p "$REPO/build/$rel"
 	for m in "$MODULE" dsmil-sim dsmil-kunit; do
 		rm -f "$REPO/build/$rel/$m.ko"
 		[ -f "$REPO/driver/$m.ko" ] || continue
 		cp "$REPO/driver/$m.ko" "$REPO/build/$rel/$m.ko.tmp"
 		mv "$REPO/build/$rel/$m.ko.tmp" "$REPO/build/$rel/$m.ko"
 	done
+	[ "$(module_key "$kdir")" != "$key" ] || echo "$key" >"$REPO/build/$rel/module.key"
 }
 
 # tap_count FILE [STATUS]: count a bats --tap output into the globals
