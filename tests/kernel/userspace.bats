@@ -211,7 +211,10 @@ wait_for() {
 		d "$sh" sim fault eio 1
 		assert_success
 		d "$sh" activate 8001
-		dfail 6 "0x8001: the firmware call failed: I/O error (state now ready)"
+		# unknown is error (abi/sysfs-class-dsmil): reset before going on
+		dfail 6 "0x8001: the firmware call failed: I/O error (state now error)"
+		d "$sh" reset 8001
+		assert_success
 		d "$sh" activate 8002
 		d "$sh" sim fault timeout 1
 		d "$sh" set 8002 5
@@ -229,6 +232,11 @@ wait_for() {
 		d "$sh" sim fault eio 1
 		d "$sh" activate g1
 		dfail 6 "g1: a firmware call failed (I/O error): every member was put back"
+		# the member whose call failed (the first, 0x800c) is in error
+		assert_state 800c error
+		assert_group_state 1 error
+		d "$sh" reset 800c
+		assert_success
 		assert_group_state 1 ready
 
 		# emergency stop
