@@ -133,13 +133,16 @@ static struct bin_attribute *dsmil_device_bin_attrs[] = {
 	NULL
 };
 
-/* "registers" only exists when the instance has register windows. */
+/* "registers" only exists for a device whose window carries its header. */
 static umode_t dsmil_device_bin_visible(struct kobject *kobj,
 					struct bin_attribute *attr, int n)
 {
 	struct dsmil_device *d = to_dsmil_device(kobj_to_dev(kobj));
 
-	return dsmil_region_has_windows(d->inst) ? attr->attr.mode : 0;
+	if (!dsmil_region_has_windows(d->inst) ||
+	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
+		return 0;
+	return attr->attr.mode;
 }
 
 static const struct attribute_group dsmil_device_group = {

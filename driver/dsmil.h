@@ -448,6 +448,7 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 /* smbios.c */
 extern const struct dsmil_backend_ops dsmil_smbios_backend;
 bool dsmil_smbios_detect(void);
+int dsmil_smbios_check_params(void);
 
 /* group.c, device.c: class objects */
 int dsmil_groups_create(struct dsmil_instance *inst);

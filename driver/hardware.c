@@ -112,6 +112,8 @@ int dsmil_hardware_init(void)
 	int ret;
 
 	ret = dsmil_config_init(&cfg, &params);
+	if (!ret)
+		ret = dsmil_smbios_check_params();
 	if (ret)
 		return ret;
 	if (!dsmil_hardware_present())

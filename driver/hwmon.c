@@ -105,7 +105,8 @@ static int dsmil_hwmon_write(struct device *dev, enum hwmon_sensor_types type,
 	ret = dsmil_lock_live(inst);
 	if (ret)
 		return ret;
-	val = clamp_val(val, 0, inst->thermal.threshold);
+	val = clamp_val(val, DSMIL_THERMAL_MIN_THRESHOLD,
+			inst->thermal.threshold);
 	ret = dsmil_thermal_set_limit(inst, inst->groups[channel], NULL, val);
 	mutex_unlock(&inst->lock);
 	return ret;

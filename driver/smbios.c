@@ -256,11 +256,6 @@ static int dsmil_smbios_create(struct dsmil_instance *inst)
 	struct dsmil_smbios *sb;
 	int ret;
 
-	if (!smi_rate || smi_rate > DSMIL_SMBIOS_RATE_MAX) {
-		dev_err(inst->dev, "smi_rate=%u: must be 1..%u\n", smi_rate,
-			DSMIL_SMBIOS_RATE_MAX);
-		return -EINVAL;
-	}
 	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
 	if (!sb)
 		return -ENOMEM;
@@ -301,6 +296,24 @@ static void dsmil_smbios_destroy(struct dsmil_instance *inst)
 	dsmil_smbios_put_symbols(sb);
 	inst->backend_priv = NULL;
 	kfree(sb);
+}
+
+/**
+ * dsmil_smbios_check_params() - check this backend's load parameters
+ *
+ * Called at load on every machine, so that a bad value fails the load
+ * whether or not there is firmware to use it.
+ *
+ * Return: 0, or -EINVAL with one line naming the parameter.
+ */
+int dsmil_smbios_check_params(void)
+{
+	if (!smi_rate || smi_rate > DSMIL_SMBIOS_RATE_MAX) {
+		pr_err("dsmil: smi_rate=%u: must be 1..%u\n", smi_rate,
+		       DSMIL_SMBIOS_RATE_MAX);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /**

@@ -279,7 +279,9 @@ void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on,
  * @d: the device, when @g is NULL
  * @limit: millidegrees Celsius
  *
- * Return: 0, or -ERANGE above the platform threshold.
+ * Return: 0, or -ERANGE below the floor (DSMIL_THERMAL_MIN_THRESHOLD, so
+ * that a bare "85" meaning 0.085 C cannot trip a group for good) or above
+ * the platform threshold.
  */
 int dsmil_thermal_set_limit(struct dsmil_instance *inst,
 			    struct dsmil_group *g, struct dsmil_device *d,
@@ -288,7 +290,8 @@ int dsmil_thermal_set_limit(struct dsmil_instance *inst,
 	unsigned int i;
 
 	lockdep_assert_held(&inst->lock);
-	if (limit > inst->thermal.threshold)
+	if (limit < DSMIL_THERMAL_MIN_THRESHOLD ||
+	    limit > inst->thermal.threshold)
 		return -ERANGE;
 	if (g) {
 		for (i = 0; i < inst->cfg.devices_per_group; i++)
@@ -384,7 +387,8 @@ int dsmil_thermal_store_limit(struct dsmil_instance *inst,
 {
 	int limit, ret;
 
-	ret = dsmil_parse_millideg(buf, count, 0, INT_MAX, &limit);
+	ret = dsmil_parse_millideg(buf, count, DSMIL_THERMAL_MIN_THRESHOLD,
+				   INT_MAX, &limit);
 	if (ret)
 		return ret;
 	ret = dsmil_lock_live(inst);

@@ -158,10 +158,20 @@ $(diff <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$WORLD") | grep '^[<>]')"
 	assert_content "$f" 81000
 	wr "$f" '+82000'
 	assert_content "$f" 82000
-	wr "$f" '0'
-	assert_content "$f" 0
+	wr "$f" '20000'
+	assert_content "$f" 20000
 	wr "$f" '100000'
 	assert_content "$f" 100000
+}
+
+@test "thermal_limit below the 20 C floor: ERANGE (a bare 85 is 0.085 C), nothing changes" {
+	local w
+	world; local before=$WORLD
+	for w in '0' '85\n' '19999' '-1\n'; do
+		expect_errno "$E_RANGE" "${DEV}8005/thermal_limit" "$w"
+		expect_errno "$E_RANGE" "${GRP}1/thermal_limit" "$w"
+	done
+	assert_world_is "$before"
 }
 
 @test "quarantined device thermal_limit: same parsing, the device is never touched" {

@@ -138,7 +138,7 @@ repeat() {
 	assert_state 8030 ready
 }
 
-@test "max is clamped to 0..threshold, not refused" {
+@test "max is clamped to 20 C..threshold, not refused" {
 	find_hwmon
 	wrn "$HW/temp1_max" 150000
 	assert_content "$HW/temp1_max" 100000
@@ -150,8 +150,8 @@ repeat() {
 	wrn "$HW/temp1_max" 90000
 	assert_content "$HW/temp1_max" 80000
 	wrn "$HW/temp1_max" -1
-	assert_content "$HW/temp1_max" 0
-	assert_equal "$(member_limits 0)" "$(repeat 0 12)"
+	assert_content "$HW/temp1_max" 20000
+	assert_equal "$(member_limits 0)" "$(repeat 20000 12)"
 	assert_state 8000 emergency
 }
 

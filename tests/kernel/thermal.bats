@@ -392,14 +392,14 @@ load_fails() {
 	assert_groups ready 2
 }
 
-@test "a limit lowered to the current temperature trips at once; limit 0 and limit = threshold are accepted" {
+@test "a limit lowered to the current temperature trips at once; the 20 C floor and limit = threshold are accepted" {
 	wrn "${GRP}0/thermal_limit" 45000
 	assert_groups emergency 0
 	wrn "${GRP}0/thermal_limit" 100000
 	assert_groups ready 0
 	assert_limits 100000 0
-	wrn "${GRP}6/thermal_limit" 0
-	assert_limits 0 6
+	wrn "${GRP}6/thermal_limit" 20000
+	assert_limits 20000 6
 	assert_groups emergency 6
 	wrn "${DEV}8024/thermal_limit" 100000
 	val "${DEV}8024/thermal_limit" 100000

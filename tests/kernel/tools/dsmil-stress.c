@@ -188,9 +188,11 @@ static int allowed(int kind, int e)
 		return kind == K_CONFIGFS;
 	case EAGAIN:
 		return kind == K_RMMOD;
-	case ECANCELED:	/* device and group state writes: an emergency stop
-			 * came meanwhile (abi/sysfs-class-dsmil) */
-		return kind == K_STATE || kind == K_GROUP;
+	case ECANCELED:	/* state writes, value reads and writes: an
+			 * emergency stop came meanwhile
+			 * (abi/sysfs-class-dsmil) */
+		return kind == K_STATE || kind == K_GROUP ||
+		       kind == K_VALUE || kind == K_READER;
 	default:
 		return 0;
 	}
