@@ -9,9 +9,10 @@
 # How each errno is produced (see fixture.bash): EACCES and ENOENT are
 # real (a 0444/0600 file and the user nobody; a missing file), EISDIR is
 # real (a directory where the attribute is expected); the driver's EPERM,
-# EBUSY, EINVAL, ERANGE, ENODEV, ETIMEDOUT, EIO and EROFS are injected through the
-# fake dd, which prints exactly what the real dd prints for them.  The
-# state files hold what the kernel would show after the failure.
+# EBUSY, EINVAL, ERANGE, ENODEV, ETIMEDOUT, EIO, EROFS and ECANCELED are
+# injected through the fake dd, which prints exactly what the real dd
+# prints for them.  The state files hold what the kernel would show after
+# the failure.
 
 load helpers
 
@@ -69,6 +70,21 @@ setup() { fresh; }
 		inject devices/platform/dsmil.0/emergency_stop EROFS
 		dsm "$sh" stop
 		fails 4 "dsmil.0: the firmware is read-only"
+	done
+}
+
+@test "ECANCELED (an emergency stop cancelled the request): exit 5" {
+	for sh in $SHELLS; do
+		fresh
+		inject class/dsmil/dsmil0:g0/state ECANCELED
+		dsm "$sh" activate g0
+		fails 5 "g0: cancelled by an emergency stop"
+		inject class/dsmil/dsmil0:8000/value ECANCELED
+		dsm "$sh" set 8000 1
+		fails 5 "0x8000: cancelled by an emergency stop"
+		inject class/dsmil/dsmil0:8001/value ECANCELED
+		dsm "$sh" get 8001
+		fails 5 "0x8001: the read was cancelled by an emergency stop"
 	done
 }
 

@@ -201,6 +201,7 @@ fake_strerror() {
 	EEXIST) REPLY="File exists" ;;
 	ENOSPC) REPLY="No space left on device" ;;
 	EROFS) REPLY="Read-only file system" ;;
+	ECANCELED) REPLY="Operation canceled" ;;
 	*) return 1 ;;
 	esac
 }
