@@ -694,3 +694,67 @@ expect_errno_file() {
 	_read_errf e
 	[[ $e == *": $1"* ]] || fail "write of $3 to $2: expected \"$1\", got: $e"
 }
+
+# ---------------------------------------------------------------------------
+# the emulated Dell firmware (tests/firmware): its own view of what reached
+# it, through /dev/wmi/dell-smbios, not through dsmil
+
+H=$DSMIL_REPO/build/firmware/dell-wmi-call
+
+# fw_setup: setup() of a suite on the emulated firmware: the firmware is
+# there, reset to its boot values and counters; no module loaded.
+fw_setup() {
+	[ -x "$H" ] || fail "no $H (tests/firmware/qemu-args.sh builds it)"
+	[ -e /dev/wmi/dell-smbios ] || fail "guest has no emulated Dell firmware"
+	"$H" -q reset
+	DSMIL_SETUP_NOLOAD=1 dsmil_setup
+}
+
+# loc TOKEN(hex, no 0x) -> REPLY: the firmware location of the token
+loc() { printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000)); }
+
+# fw_writes TOKEN -> REPLY: the firmware's write counter of the token
+fw_writes() {
+	loc "$1"
+	REPLY=$("$H" count "$REPLY")
+}
+
+# ---------------------------------------------------------------------------
+# a group write running in the background (stop and concurrency tests)
+
+# bg_group_write G REQUEST: write REQUEST to group G's state in the
+# background (one write); its pid is in BG_PID and DSMIL_BG_PIDS, its
+# error message goes to $BATS_TEST_TMPDIR/group.out.
+bg_group_write() {
+	bash -c 'printf "%s\n" "$1" > "$2"' _ "$2" "$GRP$1/state" \
+		>"$BATS_TEST_TMPDIR/group.out" 2>&1 &
+	BG_PID=$!
+	DSMIL_BG_PIDS=$BG_PID
+}
+
+# wait_state_while_bg TOKEN STATE: wait (up to ~30 s: the writer may take a
+# while to start in a loaded guest) until TOKEN reads STATE while the
+# background write runs; fails the test if it never does.
+wait_state_while_bg() {
+	local i
+	for ((i = 0; i < 3000; i++)); do
+		rd "$DEV$1/state"
+		[[ $REPLY == "$2" ]] && return 0
+		kill -0 "$BG_PID" 2>/dev/null || break
+		dsmil_sleep 0.01
+	done
+	local now=$REPLY
+	slurp "$BATS_TEST_TMPDIR/group.out"
+	fail "$1 never reached '$2' while the group write ran ($1: $now; writer: $REPLY)"
+}
+
+# bg_group_failed ERRTEXT: wait for the background write; it must have
+# failed with ERRTEXT.
+bg_group_failed() {
+	local rc=0
+	wait "$BG_PID" || rc=$?
+	DSMIL_BG_PIDS=
+	slurp "$BATS_TEST_TMPDIR/group.out"
+	((rc != 0)) || fail "the group write succeeded, expected \"$1\""
+	[[ $REPLY == *"$1"* ]] || fail "group write: expected \"$1\", got: $REPLY"
+}

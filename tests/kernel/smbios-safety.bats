@@ -11,52 +11,26 @@
 
 load helpers
 
-H=$DSMIL_REPO/build/firmware/dell-wmi-call
-
 setup_file() {
 	modprobe dell-smbios
 }
 
-setup() {
-	[ -x "$H" ] || fail "no $H (tests/firmware/qemu-args.sh builds it)"
-	[ -e /dev/wmi/dell-smbios ] || fail "guest has no emulated Dell firmware"
-	"$H" -q reset
-	DSMIL_SETUP_NOLOAD=1 dsmil_setup
-}
-
+setup() { fw_setup; }
 teardown() { dsmil_teardown; }
-
-# fw_writes TOKEN -> REPLY: the firmware's write counter of the token
-fw_writes() {
-	REPLY=$("$H" count "$(printf '0x%04x' $((0x0a00 + 0x$1 - 0x8000)))")
-}
 
 @test "smbios, smi_rate=1: a stop during a rate-limited group activation returns within a second" {
 	dsmil_load_driver allow_writes=1 smi_rate=1
 	assert_content "$DSMIL_PDEV/backend" smbios
-	local out=$BATS_TEST_TMPDIR/group.out pid rc=0 i t0 t1 t on=0 e
+	local t0 t1 t on=0
 	# one call a second: switching g1 on would take 12 s
-	bash -c 'printf "active\n" > "$1"' _ "${GRP}1/state" >"$out" 2>&1 &
-	pid=$!
-	DSMIL_BG_PIDS=$pid
-	for ((i = 0; i < 3000; i++)); do
-		rd "${DEV}800c/state"
-		[[ $REPLY == active ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		dsmil_sleep 0.01
-	done
-	[[ $REPLY == active ]] || fail "the group activation never switched 800c on"
+	bg_group_write 1 active
+	wait_state_while_bg 800c active
 	# the writer now waits for its next rate slot, holding the instance
 	dsmil_sleep 0.2
 	now_ms; t0=$REPLY
 	wrn "$DSMIL_PDEV/emergency_stop" 1
 	now_ms; t1=$REPLY
-	wait "$pid" || rc=$?
-	DSMIL_BG_PIDS=
-	slurp "$out"
-	e=$REPLY
-	((rc != 0)) || fail "the group activation finished although a stop came mid-way"
-	[[ $e == *"Operation canceled"* ]] || fail "group write: expected ECANCELED, got: $e"
+	bg_group_failed "Operation canceled"
 	((t1 - t0 < 1000)) || fail "the stop took $((t1 - t0)) ms behind a 1/s rate limit"
 	# through the firmware: each member switched on was switched off once
 	# more (2 writes), the rest of g1 was never written

@@ -17,18 +17,11 @@
 
 load helpers
 
-H=$DSMIL_REPO/build/firmware/dell-wmi-call
-
 setup_file() {
 	modprobe dell-smbios
 }
 
-setup() {
-	[ -x "$H" ] || fail "no $H (tests/firmware/qemu-args.sh builds it)"
-	[ -e /dev/wmi/dell-smbios ] || fail "guest has no emulated Dell firmware"
-	"$H" -q reset
-	DSMIL_SETUP_NOLOAD=1 dsmil_setup
-}
+setup() { fw_setup; }
 
 teardown() {
 	local rc=0
@@ -36,15 +29,6 @@ teardown() {
 	dsmil_teardown || rc=1
 	dsmil_uninstall_modules || rc=1
 	return $rc
-}
-
-# loc TOKEN(hex, no 0x) -> REPLY: the firmware location of the token
-loc() { printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000)); }
-
-# fw_writes TOKEN -> REPLY: the firmware's write counter of the token
-fw_writes() {
-	loc "$1"
-	REPLY=$("$H" count "$REPLY")
 }
 
 # fw_load [PARAM=VALUE ...]: insmod the driver alone; dsmil.0 must be the
