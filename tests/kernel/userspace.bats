@@ -199,7 +199,7 @@ wait_for() {
 		d "$sh" set 8000 0x1ffffffff
 		dfail 7 "value '0x1ffffffff' is out of range for 0x8000"
 		d "$sh" thermal set 8000 200000
-		dfail 7 "limit 200000 is out of range for 0x8000: 0..100000"
+		dfail 7 "limit 200000 is out of range for 0x8000: 20000..100000"
 		d "$sh" thermal set threshold 10000
 		dfail 7 "threshold 10000 is out of range"
 		d "$sh" reset 8000
