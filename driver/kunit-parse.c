@@ -491,7 +491,9 @@ static void dsmil_test_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_READY), "ready");
 	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_ACTIVE), "active");
 	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_MIXED), "mixed");
-	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_MIXED + 1),
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_ERROR), "error");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_EMERGENCY), "emergency");
+	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_EMERGENCY + 1),
 			   "unknown");
 
 	/* Only thermal and emergency changes name an event in the uevent. */
