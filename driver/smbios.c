@@ -12,14 +12,13 @@
  * a device is never delayed.  Nothing is written unless allow_writes=1.
  */
 #include <linux/dmi.h>
-#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/thermal.h>
+#include <linux/wait.h>
 
 #include "dell-smbios-api.h"
 #include "dsmil.h"
