@@ -51,6 +51,8 @@
 #                        self-built kernel: without /lib/modules/REL, it
 #                        must have virtio-pci/9p/overlay built in)
 #   DSMIL_LOG_DIR [build/logs]  DSMIL_CACHE_DIR [/var/cache/dsmil]
+#   DSMIL_GUEST_LOCK [/run/lock/dsmil-guest.lock]  one guest at a time;
+#                        "none": no lock
 #   DSMIL_DMESG_IGNORE   ERE of kernel log lines not to fail on
 #   DSMIL_GUEST_UDEV=1   start systemd-udevd in the guest (default: none)
 #   DSMIL_GUEST_KEEP     colon-separated host paths under /tmp or /run to
@@ -258,6 +260,21 @@ qemu_accel() {
 	echo "-accel tcg"
 }
 
+# guest_lock: one guest at a time on this machine.  A TCG guest uses
+# every core (-smp 2, MTTCG); two at once starve each other into timer
+# and firmware-call timeouts.  The lock (fd 7, DSMIL_GUEST_LOCK, default
+# /run/lock/dsmil-guest.lock) is held until this script exits; a second
+# run says it waits.  DSMIL_GUEST_LOCK=none turns it off.
+guest_lock() {
+	local lock=${DSMIL_GUEST_LOCK:-/run/lock/dsmil-guest.lock}
+	[ "$lock" != none ] || return 0
+	exec 7>>"$lock"
+	if ! flock -n 7; then
+		echo "run-guest: waiting for another guest on this machine ($lock)" >&2
+		flock 7
+	fi
+}
+
 # run_qemu INITRD: boot, stream CMD's output, return timeout's status.
 run_qemu() {
 	local initrd=$1 rc=0 qpid tails=()
@@ -268,6 +285,7 @@ run_qemu() {
 	: >"$RUN_DIR/stdout"
 	: >"$RUN_DIR/stderr"
 	: >"$RUN_DIR/console.log"
+	guest_lock
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 "${accel[@]}" \
 		-m "${DSMIL_VM_MEM:-2G}" -smp "${DSMIL_VM_SMP:-2}" \
 		-nodefaults -display none -no-reboot -nic none -monitor none \
