@@ -10,9 +10,9 @@
 #   make check-host           host-side tests: bats tests/host/*.bats
 #   make clean-userspace
 #
-# DESTDIR and PREFIX (default /usr/local) as usual; BINDIR, MANDIR,
-# UDEVRULESDIR, MODPROBEDIR, SYSTEMDUNITDIR and SYSUSERSDIR can be set one
-# by one.  udev (systemd >= 246), kmod (>= 29) and systemd read the
+# DESTDIR and PREFIX (default /usr/local) as usual; BINDIR, DSMILLIBDIR
+# (dsmilctl's library, $(PREFIX)/lib/dsmil), MANDIR, UDEVRULESDIR,
+# MODPROBEDIR, SYSTEMDUNITDIR and SYSUSERSDIR can be set one by one.  udev (systemd >= 246), kmod (>= 29) and systemd read the
 # /usr/local/lib/... directories as well as the /usr/lib/... ones.
 
 DSMIL_US := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
@@ -20,6 +20,7 @@ DSMIL_US_TOP := $(patsubst %/,%,$(dir $(DSMIL_US)))
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+DSMILLIBDIR ?= $(PREFIX)/lib/dsmil
 MANDIR ?= $(PREFIX)/share/man
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
@@ -32,9 +33,13 @@ US_CFLAGS ?= -O2 -g
 US_CFLAGS += -Wall -Wextra $(shell $(PKG_CONFIG) --cflags libsysfs 2>/dev/null)
 US_LDLIBS := $(or $(shell $(PKG_CONFIG) --libs libsysfs 2>/dev/null),-lsysfs)
 
+# dsmilctl is a dispatcher; its library is userspace/lib/*.sh
+DSMIL_US_LIB := $(sort $(notdir $(wildcard $(DSMIL_US)/lib/*.sh)))
+
 # installed file -> source file
 DSMIL_US_FILES := \
 	$(BINDIR)/dsmilctl:$(DSMIL_US)/dsmilctl:0755 \
+	$(foreach f,$(DSMIL_US_LIB),$(DSMILLIBDIR)/$(f):$(DSMIL_US)/lib/$(f):0644) \
 	$(BINDIR)/lsdsmil:$(DSMIL_US)/lsdsmil:0755 \
 	$(MANDIR)/man8/dsmilctl.8:$(DSMIL_US)/man/dsmilctl.8:0644 \
 	$(MANDIR)/man8/lsdsmil.8:$(DSMIL_US)/man/lsdsmil.8:0644 \
@@ -60,6 +65,7 @@ install-userspace: userspace
 		$(INSTALL) -d "$(DESTDIR)$${dst%/*}"; \
 		case $$dst in \
 		*.service) sed 's|@BINDIR@|$(BINDIR)|g' "$$src" >"$(DESTDIR)$$dst"; chmod "$$mode" "$(DESTDIR)$$dst" ;; \
+		*/dsmilctl) sed 's|@DSMIL_LIBDIR@|$(DSMILLIBDIR)|g' "$$src" >"$(DESTDIR)$$dst"; chmod "$$mode" "$(DESTDIR)$$dst" ;; \
 		*) $(INSTALL) -m "$$mode" "$$src" "$(DESTDIR)$$dst" ;; \
 		esac; \
 	done
@@ -68,7 +74,8 @@ uninstall-userspace:
 	@for f in $(DSMIL_US_FILES); do \
 		dst=$${f%%:*}; \
 		if [ -e "$(DESTDIR)$$dst" ]; then echo "  RM $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; fi; \
-	done
+	done; \
+	rmdir "$(DESTDIR)$(DSMILLIBDIR)" 2>/dev/null || :
 
 check-host: userspace
 	bats $(DSMIL_US_TOP:%=%/)tests/host

@@ -15,8 +15,12 @@ setup() { fresh; }
 
 MK() { make -s -C "$REPO" -f userspace/userspace.mk "$@"; }
 
+# dsmilctl's library: every userspace/lib/*.sh, 0644, in /usr/lib/dsmil
+LIBFILES=$(cd "$REPO/userspace/lib" && printf '/usr/lib/dsmil/%s 644\n' *.sh)
+
 EXPECTED_USR="/usr/bin/dsmilctl 755
 /usr/bin/lsdsmil 755
+$LIBFILES
 /usr/lib/modprobe.d/dsmil.conf 644
 /usr/lib/systemd/system/dsmil-metrics.service 644
 /usr/lib/systemd/system/dsmil-metrics.timer 644
@@ -34,11 +38,55 @@ installed() {
 	assert_success
 	run installed "$W/root"
 	assert_output "$EXPECTED_USR"
-	cmp "$W/root/usr/bin/dsmilctl" "$REPO/userspace/dsmilctl"
+	# the dispatcher, with the library directory filled in; the library as is
+	run diff "$REPO/userspace/dsmilctl" "$W/root/usr/bin/dsmilctl"
+	assert_failure
+	run bash -c 'sed "s|@DSMIL_LIBDIR@|/usr/lib/dsmil|g" "$1" | cmp - "$2"' sh \
+		"$REPO/userspace/dsmilctl" "$W/root/usr/bin/dsmilctl"
+	assert_success
+	local f
+	for f in "$REPO"/userspace/lib/*.sh; do
+		cmp "$f" "$W/root/usr/lib/dsmil/${f##*/}"
+	done
 	grep -qx 'ExecStart=/usr/bin/dsmilctl metrics -o /var/lib/prometheus/node-exporter/dsmil.prom' \
 		"$W/root/usr/lib/systemd/system/dsmil-metrics.service"
 	run "$W/root/usr/bin/dsmilctl" --version
 	assert_success
+	# the installed dispatcher finds its installed library (../lib/dsmil)
+	run --separate-stderr "$W/root/usr/bin/dsmilctl" list
+	assert_success
+	assert_line --index 1 --regexp '^dsmil0:8000 +0x8000 +g0 +ready +no$'
+}
+
+@test "dsmilctl finds its library: DSMIL_LIBDIR, lib/ beside it, ../lib/dsmil, the installed path" {
+	local sh
+	MK install-userspace DESTDIR="$W/root" PREFIX=/usr DSMILLIBDIR=/opt/dsm/lib >/dev/null
+	[[ -f $W/root/opt/dsm/lib/output.sh ]] || fail "DSMILLIBDIR not honoured"
+	grep -q '"/opt/dsm/lib"' "$W/root/usr/bin/dsmilctl" || fail "installed path not filled in"
+	for sh in $SHELLS; do
+		# neither lib/ nor ../lib/dsmil beside it: DSMIL_LIBDIR finds it
+		run --separate-stderr env DSMIL_LIBDIR="$W/root/opt/dsm/lib" "$sh" "$W/root/usr/bin/dsmilctl" status
+		assert_success
+		assert_line --index 0 --partial 'dsmil.0: backend sim'
+		# without it: one clear message naming DSMIL_LIBDIR, exit 1
+		run --separate-stderr "$sh" "$W/root/usr/bin/dsmilctl" status
+		assert_equal "$status" 1
+		assert_equal "$output" ""
+		[[ $stderr == "dsmilctl: its library (output.sh) is in none of "*"/opt/dsm/lib: set DSMIL_LIBDIR" ]] ||
+			fail "unexpected: $stderr"
+		# run by its bare name from the source tree (sh dsmilctl)
+		run --separate-stderr bash -c 'cd "$1/userspace" && "$2" dsmilctl --version' sh "$REPO" "$sh"
+		assert_success
+		assert_output "dsmilctl $(cat "$REPO/VERSION")"
+	done
+}
+
+@test "dsmilctl is split by responsibility: no file over 400 lines" {
+	local f n
+	for f in "$REPO/userspace/dsmilctl" "$REPO"/userspace/lib/*.sh; do
+		n=$(wc -l <"$f")
+		[[ $n -le 400 ]] || fail "$f has $n lines"
+	done
 }
 
 @test "install-userspace: default PREFIX is /usr/local; single dirs override" {
@@ -66,7 +114,10 @@ installed() {
 	command -v shellcheck >/dev/null || skip "shellcheck not installed"
 	local s
 	for s in sh dash bash; do
-		run shellcheck -s "$s" "$REPO/userspace/dsmilctl"
+		# -x: the dispatcher with every file of its library
+		run shellcheck -x -s "$s" "$REPO/userspace/dsmilctl"
+		assert_success
+		run shellcheck -s "$s" "$REPO"/userspace/lib/*.sh
 		assert_success
 	done
 	run shellcheck -x "$REPO/tests/bench/dsmilctl-ratio.sh"
@@ -77,12 +128,15 @@ installed() {
 	# the shebang is /bin/sh, and dash (Debian's /bin/sh) parses it
 	run head -n1 "$REPO/userspace/dsmilctl"
 	assert_output '#!/bin/sh'
-	run dash -n "$REPO/userspace/dsmilctl"
-	assert_success
-	if command -v checkbashisms >/dev/null; then
-		run checkbashisms "$REPO/userspace/dsmilctl"
+	local f
+	for f in "$REPO/userspace/dsmilctl" "$REPO"/userspace/lib/*.sh; do
+		run dash -n "$f"
 		assert_success
-	fi
+		if command -v checkbashisms >/dev/null; then
+			run checkbashisms -f "$f"
+			assert_success
+		fi
+	done
 }
 
 @test "man pages render without warnings" {
