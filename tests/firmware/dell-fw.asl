@@ -37,6 +37,11 @@
  * because mainline's /dev/wmi/dell-smbios filter only lets select 0..2
  * reach locations that are in the SMBIOS token table):
  *  0x0BF0 class 0: output[1] = 0x44534657 ("DSFW"), [2] = 84, [3] = 0x0A00
+ *  0x0BFA class 1: dropped writes: the next input[1] token writes (0 =
+ *                  disarm) on location input[2] (0 = any) answer ok and
+ *                  count, but leave the value alone (a write the
+ *                  firmware did not apply: read-back tests)
+ *         class 0: output[1] = writes left, [2] = location
  *  0x0BFB class 1: slow-call mode: input[1] 0 = Sleep (default), 1 = spin
  *                  on Timer (busy, keeps the AML interpreter)
  *         class 0: output[1] = mode
@@ -57,6 +62,11 @@
  *                  (capped at 20000; 0 = disarm), then complete normally
  *         class 0: output[1] = ms, [2] = location, [3] = calls left
  * The slow wait happens before the error check, so both can be combined.
+ *
+ * The slow location: every token write (class 1, select 0..2) to location
+ * 0x0A50 (token 0x8050) first waits 150 ms, past the driver's default
+ * smi_timeout_ms=100, then completes normally (an overrun the firmware
+ * applied).  Reads of it are not slowed.
  */
 DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
 {
@@ -114,6 +124,10 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
             Name (SLNN, 0)          /*   calls left */
             Name (SLMD, 0)          /*   0 = Sleep, 1 = spin */
             Name (TMPK, 3132)       /* thermal zone temperature, 0.1 K */
+            Name (DRPN, 0)          /* dropped writes: writes left */
+            Name (DRPL, 0)          /*   on this location, 0 = any */
+            Name (SLWL, 0x0A50)     /* the slow location: every token */
+            Name (SLWM, 150)        /*   write to it takes this many ms */
 
             /* Fill the store at boot, so the first call is not slower. */
             Method (_INI, 0, NotSerialized)
@@ -147,6 +161,8 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                 SLNN = 0
                 SLMD = 0
                 TMPK = 3132
+                DRPN = 0
+                DRPL = 0
                 INIT = 1
             }
 
@@ -231,7 +247,12 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                     /* Control and statistics locations. */
                     If (Local0 == 1)
                     {
-                        If (Local2 == 0x0BFB)
+                        If (Local2 == 0x0BFA)
+                        {
+                            DRPN = Local3
+                            DRPL = IN2
+                        }
+                        ElseIf (Local2 == 0x0BFB)
                         {
                             If (Local3)
                             {
@@ -299,6 +320,11 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                         OUT2 = NTOK
                         OUT3 = LBAS
                     }
+                    ElseIf (Local2 == 0x0BFA)
+                    {
+                        OUT1 = DRPN
+                        OUT2 = DRPL
+                    }
                     ElseIf (Local2 == 0x0BFB)
                     {
                         OUT1 = SLMD
@@ -358,6 +384,11 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                         FWSL (SLMS)
                     }
 
+                    If ((Local0 == 1) && (Local2 == SLWL))
+                    {
+                        FWSL (SLWM)
+                    }
+
                     If (ERRN && (!ERRL || (ERRL == Local2)))
                     {
                         ERRN--
@@ -375,7 +406,15 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                     }
                     Else
                     {
-                        TVAL [Local4] = Local3
+                        If (DRPN && (!DRPL || (DRPL == Local2)))
+                        {
+                            DRPN--
+                        }
+                        Else
+                        {
+                            TVAL [Local4] = Local3
+                        }
+
                         TWRC [Local4] = (DerefOf (TWRC [Local4]) + 1)
                         NWRI++
                     }

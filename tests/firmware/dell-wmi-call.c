@@ -23,6 +23,8 @@
  *   inject-slow MS [LOC [N]]
  *                       the next N (default 1) token calls (on LOC, 0 = any)
  *                       wait MS ms first; MS = 0 disarms
+ *   drop-writes N [LOC] the next N token writes (on LOC, 0 = any) answer
+ *                       ok and count but leave the value; N = 0 disarms
  *   slow-mode sleep|spin
  *                       how the firmware waits (ASL Sleep or a Timer spin)
  *   set-temp DK         thermal zone temperature in 0.1 K (3132 = 40.0 C)
@@ -42,7 +44,7 @@
  *   -t      print "time_us=N" (the ioctl round trip) before each
  *           operation's own output line
  *   -q      print nothing for write, poke, reset, inject-error,
- *           inject-slow, slow-mode and set-temp
+ *           inject-slow, drop-writes, slow-mode and set-temp
  *
  * Exit status: 0 ok; 1 the ioctl failed (errno shown); 2 usage; 3 the
  * firmware returned a non-zero status in output[0] (shown as
@@ -65,6 +67,7 @@
 #define SEL_TEST	0x5A
 
 #define LOC_IDENT	0x0BF0
+#define LOC_DROP	0x0BFA
 #define LOC_SLOWMODE	0x0BFB
 #define LOC_STATS	0x0BFC
 #define LOC_TEMP	0x0BFD
@@ -84,7 +87,8 @@ static void usage(void)
 		"usage: %s [-d DEV] [-t] [-q] OP [ARGS] [OP [ARGS]]...\n"
 		"  read LOC | write LOC VAL | count LOC | reads LOC | peek LOC |\n"
 		"  poke LOC VAL | stats | reset | inject-error N [LOC [STATUS]] |\n"
-		"  inject-slow MS [LOC [N]] | slow-mode sleep|spin | set-temp DK |\n"
+		"  inject-slow MS [LOC [N]] | drop-writes N [LOC] |\n"
+		"  slow-mode sleep|spin | set-temp DK |\n"
 		"  get-temp | ident | raw CLASS SELECT IN0 [IN1 [IN2 [IN3]]]\n",
 		prog);
 	exit(2);
@@ -250,6 +254,16 @@ int main(int argc, char **argv)
 			if (left >= 1 && argv[i][0] >= '0' && argv[i][0] <= '9')
 				n = num(argv[i++]);
 			check(call(1, SEL_TEST, LOC_SLOW, ms, loc, n));
+			done("ok");
+		} else if (!strcmp(op, "drop-writes")) {
+			uint32_t n, loc = 0;
+
+			NEED(1);
+			n = num(argv[i++]);
+			left--;
+			if (left >= 1 && argv[i][0] >= '0' && argv[i][0] <= '9')
+				loc = num(argv[i++]);
+			check(call(1, SEL_TEST, LOC_DROP, n, loc, 0));
 			done("ok");
 		} else if (!strcmp(op, "slow-mode")) {
 			NEED(1);

@@ -148,6 +148,25 @@ missing() {
 	[ "$us" -lt 300000 ]
 }
 
+@test "dropped writes: answered and counted, the value stays" {
+	run "$H" drop-writes 1 0x0a04 write 0x0a04 5 peek 0x0a04 write 0x0a04 6 peek 0x0a04
+	[ "$status" -eq 0 ]
+	[ "${lines[*]}" = "ok ok value=0xd5008004 writes=1 reads=0 ok value=0x00000006 writes=2 reads=0" ]
+}
+
+@test "the slow location: a write to 0x0a50 takes 150 ms, a read does not" {
+	local us
+	run "$H" -t write 0x0a50 7 read 0x0a50
+	[ "$status" -eq 0 ]
+	[ "${lines[3]}" = 0x00000007 ]
+	us=${lines[0]#time_us=}
+	echo "write took ${us} us"
+	[ "$us" -ge 150000 ]
+	us=${lines[2]#time_us=}
+	echo "read took ${us} us"
+	[ "$us" -lt 150000 ]
+}
+
 @test "the ACPI thermal zone acpitz follows the firmware's temperature" {
 	local z type temp found=
 	for z in /sys/class/thermal/thermal_zone*; do
