@@ -130,19 +130,65 @@ fw_load() {
 	[ "$output" = 1 ] || fail "expected one dmesg line about allow_writes, got $output"
 }
 
-@test "smbios: allow_writes=1: activation and value writes reach the firmware" {
+@test "smbios: allow_writes=1: activation writes the token's value, reads it back; the state follows the location" {
 	fw_load allow_writes=1
 	activate 8001
-	run "$H" read 0x0a01
-	[ "$output" = 0x00000001 ] || fail "active token 0x8001 holds $output, not its table value 1"
-	wrn "$DEV""8001/value" 0x12345678
+	# through the firmware: the state read at load, the activation's
+	# write of the table value (1) and its read-back
 	run "$H" peek 0x0a01
-	# reads: the driver's state read at load, then the one above
-	[ "$output" = "value=0x12345678 writes=2 reads=2" ] || fail "firmware: $output"
-	assert_content "$DEV""8001/value" 0x12345678
+	assert_output "value=0x00000001 writes=1 reads=2"
+	# off is 0 at the location, read back too
 	deactivate 8001
-	run "$H" read 0x0a01
-	[ "$output" = 0x00000000 ] || fail "deactivated token 0x8001 holds $output"
+	run "$H" peek 0x0a01
+	assert_output "value=0x00000000 writes=2 reads=3"
+	expect_errno "Device or resource busy" "$DEV""8001/value" '1\n'
+	activate 8001
+	# the token's own value through "value": still on
+	wrn "$DEV""8001/value" 1
+	assert_state 8001 active
+	# anything else: the location no longer holds the token's value
+	wrn "$DEV""8001/value" 0x12345678
+	assert_state 8001 ready
+	run "$H" peek 0x0a01
+	assert_output "value=0x12345678 writes=5 reads=6"
+	assert_content "$DEV""8001/value" 0x12345678
+	get_stat 8001 activations
+	assert_equal "$REPLY" 2
+}
+
+@test "smbios: a write the firmware does not apply is EIO, the device goes to error" {
+	fw_load allow_writes=1
+	"$H" -q drop-writes 1 0x0a02
+	expect_errno "Input/output error" "$DEV""8002/state" 'active\n'
+	assert_state 8002 error
+	run "$H" peek 0x0a02
+	assert_output "value=0xd5008002 writes=1 reads=2"
+	run grep -c 'token 0x8002: location 0x0a02 reads 0xd5008002 after writing 0x1$' <(dmesg)
+	assert_output 1
+	# reset writes 0 and reads it back
+	wrn "$DEV""8002/state" reset
+	assert_state 8002 ready
+	run "$H" read 0x0a02
+	assert_output 0x00000000
+	activate 8002
+	"$H" -q drop-writes 1 0x0a02
+	expect_errno "Input/output error" "$DEV""8002/state" 'ready\n'
+	assert_state 8002 error
+	run "$H" read 0x0a02
+	assert_output 0x00000001
+}
+
+@test "smbios: a write past smi_timeout_ms that the firmware applied leaves the device in error" {
+	fw_load allow_writes=1
+	# the firmware's slow location: every write to 0x0a50 takes 150 ms,
+	# past the default smi_timeout_ms=100
+	expect_errno "Connection timed out" "$DEV""8050/state" 'active\n'
+	assert_state 8050 error
+	get_stat 8050 errors
+	assert_equal "$REPLY" 1
+	# the firmware applied it: the location holds the token's value
+	run "$H" peek 0x0a50
+	assert_output "value=0x00000001 writes=1 reads=2"
 }
 
 @test "smbios: quarantined tokens never reach the firmware, even with allow_writes=1" {
