@@ -132,9 +132,10 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
  * @on: the answer
  *
  * Bounded and counted in the device's statistics/reads like any read,
- * but not rate limited: it is the driver's own one-time scan (one call
- * per device when an instance comes up), not something userspace can
- * repeat.  A backend that cannot tell reports "off".
+ * but not rate limited: it is the driver's own scan (one call per device
+ * when an instance comes up) or the read-back of a write that waited for
+ * its own rate slot, never a call userspace can make alone.  A backend
+ * that cannot tell reports "off".
  *
  * Return: 0 or the firmware error.
  */

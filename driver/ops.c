@@ -128,6 +128,26 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 	return ret;
 }
 
+/*
+ * After a write through "value", on a backend that can tell, the state
+ * follows the token's location (Dell: on only while the location holds
+ * the token's own value).  A state that cannot be read is unknown: error.
+ */
+static void dsmil_device_follow_firmware(struct dsmil_device *d)
+{
+	bool on;
+
+	if (!d->inst->backend->is_active)
+		return;
+	if (dsmil_fw_is_active(d, &on))
+		dsmil_device_set_state(d, DSMIL_STATE_ERROR,
+				       DSMIL_REASON_FW_ERROR);
+	else
+		dsmil_device_set_state(d, on ? DSMIL_STATE_ACTIVE :
+					       DSMIL_STATE_READY,
+				       DSMIL_REASON_REQUEST);
+}
+
 int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 			     size_t count)
 {
@@ -146,12 +166,13 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 	switch (d->state) {
 	case DSMIL_STATE_ACTIVE:
 		ret = dsmil_fw_write(d, val);
-		if (dsmil_fw_failed(ret)) {
+		if (dsmil_fw_failed(ret))
 			/* The firmware's view of the token is now unknown. */
 			dsmil_device_set_state(d, DSMIL_STATE_ERROR,
 					       DSMIL_REASON_FW_ERROR);
-			dsmil_notify_group_state(d->group);
-		}
+		else if (!ret)
+			dsmil_device_follow_firmware(d);
+		dsmil_notify_group_state(d->group);
 		break;
 	case DSMIL_STATE_ABSENT:
 		ret = -ENODEV;

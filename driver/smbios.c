@@ -165,20 +165,44 @@ static int dsmil_smbios_token_write(struct dsmil_instance *inst, u16 token,
 				       token, value, NULL);
 }
 
-/* Dell convention: a token is active when it holds its table value. */
-static int dsmil_smbios_activate(struct dsmil_instance *inst, u16 token)
+/*
+ * Write @value to the token's location and read it back: only a location
+ * that then holds @value confirms the write.  Anything else is a failed
+ * call (-EIO, one rate-limited line): the firmware may hold anything.
+ */
+static int dsmil_smbios_set_location(struct dsmil_instance *inst, u16 token,
+				     u32 value)
 {
 	struct dsmil_smbios *sb = dsmil_smbios(inst);
-	struct calling_interface_token *tok;
+	struct calling_interface_token *tok = sb->find_token(token);
+	u32 back;
 	int ret = dsmil_smbios_may_write(inst);
 
 	if (ret)
 		return ret;
-	tok = sb->find_token(token);
 	if (!tok)
 		return -ENODEV;
-	return dsmil_smbios_token_call(sb, CLASS_TOKEN_WRITE, token,
-				       tok->value, NULL);
+	ret = dsmil_smbios_token_call(sb, CLASS_TOKEN_WRITE, token, value, NULL);
+	if (!ret)
+		ret = dsmil_smbios_token_call(sb, CLASS_TOKEN_READ, token, 0,
+					      &back);
+	if (ret || back == value)
+		return ret;
+	dev_warn_ratelimited(inst->dev,
+			     "token %#06x: location %#06x reads %#x after writing %#x\n",
+			     token, tok->location, back, value);
+	return -EIO;
+}
+
+/* Dell convention: a token is active when its location holds its value. */
+static int dsmil_smbios_activate(struct dsmil_instance *inst, u16 token)
+{
+	struct calling_interface_token *tok;
+
+	tok = dsmil_smbios(inst)->find_token(token);
+	if (!tok)
+		return -ENODEV;
+	return dsmil_smbios_set_location(inst, token, tok->value);
 }
 
 /* On when the token's location holds the token's own (table) value. */
@@ -198,14 +222,10 @@ static int dsmil_smbios_is_active(struct dsmil_instance *inst, u16 token,
 	return ret;
 }
 
+/* This driver's convention: off is 0 at the location, read back. */
 static int dsmil_smbios_deactivate(struct dsmil_instance *inst, u16 token)
 {
-	int ret = dsmil_smbios_may_write(inst);
-
-	if (ret)
-		return ret;
-	return dsmil_smbios_token_call(dsmil_smbios(inst), CLASS_TOKEN_WRITE,
-				       token, DSMIL_SMBIOS_OFF_VALUE, NULL);
+	return dsmil_smbios_set_location(inst, token, DSMIL_SMBIOS_OFF_VALUE);
 }
 
 /*
