@@ -160,7 +160,7 @@ installed() {
 @test "udev rules: every line is a comment, a label or well-formed KEY op \"value\" pairs" {
 	python3 - "$REPO/userspace/udev/60-dsmil.rules" <<'EOF'
 import re, sys
-KEY = r'[A-Z_]+(?:\{[A-Za-z0-9_]+\})?'
+KEY = r'[A-Z_]+(?:\{\.?[A-Za-z0-9_]+\})?'
 OP = r'(?:==|!=|\+=|-=|:=|=)'
 VAL = r'"(?:[^"\\]|\\.)*"'
 PAIR = re.compile(r'^%s%s%s$' % (KEY, OP, VAL))
@@ -182,7 +182,10 @@ if gotos - labels:
     bad.append('GOTO without LABEL: %s' % (gotos - labels))
 print('\n'.join(bad)); sys.exit(1 if bad else 0)
 EOF
-	grep -q 'chgrp dsmil dsmil%n:\*/state dsmil%n:\*/thermal_limit dsmil%n:\*/value' "$REPO/userspace/udev/60-dsmil.rules"
+	# the permissions: one shell per instance, on bind and on a replayed g0
+	grep -q "^RUN+=\"/bin/sh -c 'cd \$env{.DSMIL_CLASSDIR} && chgrp dsmil " "$REPO/userspace/udev/60-dsmil.rules"
+	grep -q '^ACTION=="bind", ENV{.DSMIL_CLASSDIR}=.*GOTO="dsmil_perm"' "$REPO/userspace/udev/60-dsmil.rules"
+	grep -q '^KERNEL=="dsmil\[0-9\]\*:g0", ENV{SYNTH_UUID}=="?\*"' "$REPO/userspace/udev/60-dsmil.rules"
 	grep -q 'TAG+="systemd"' "$REPO/userspace/udev/60-dsmil.rules"
 	grep -q 'ENV{DSMIL_EVENT}=="thermal_trip".*logger' "$REPO/userspace/udev/60-dsmil.rules"
 	grep -q 'ENV{DSMIL_EVENT}=="emergency_stop".*logger' "$REPO/userspace/udev/60-dsmil.rules"

@@ -328,24 +328,89 @@ wait_for() {
 	assert_failure 3
 }
 
-@test "udev: group dsmil gets rw on state/thermal_limit and r on value (trigger and module load)" {
+# perms_summary: the group and mode of every state, thermal_limit and value
+# file of every instance, counted ("N GROUP:MODE KIND" lines)
+perms_summary() {
+	run bash -c 'cd /sys/class/dsmil && stat -c "%G:%a %n" */state */thermal_limit */value |
+		sed "s|^\([^ ]*\) .*/|\1 |" | sort | uniq -c | sed "s/^ *//"'
+	assert_success
+}
+
+# perms_reset: every file back to root and its mode at creation
+perms_reset() {
+	(cd /sys/class/dsmil && chgrp root ./*/state ./*/thermal_limit ./*/value &&
+		chmod 644 ./*/state ./*/thermal_limit && chmod 600 ./*/value) || fail "cannot reset the permissions"
+	perms_summary
+	assert_output "168 root:600 value
+182 root:644 state
+182 root:644 thermal_limit"
+}
+
+# assert_perms_dsmil: both instances (84 devices and 7 groups each) have
+# every file for group dsmil
+assert_perms_dsmil() {
+	perms_summary
+	assert_output "168 dsmil:640 value
+182 dsmil:664 state
+182 dsmil:664 thermal_limit"
+}
+
+# execs CMD...: run CMD, count the programs executed meanwhile
+# (sched_process_exec, machine-wide) into REPLY
+execs() {
+	local t=/sys/kernel/tracing
+	[[ -e $t/events/sched/sched_process_exec/enable ]] || skip "no tracefs sched_process_exec"
+	echo 0 >"$t/tracing_on"
+	: >"$t/trace"
+	echo 1 >"$t/events/sched/sched_process_exec/enable"
+	echo 1 >"$t/tracing_on"
+	"$@"
+	echo 0 >"$t/tracing_on"
+	echo 0 >"$t/events/sched/sched_process_exec/enable"
+	REPLY=$(grep -c 'sched_process_exec:' "$t/trace")
+}
+
+@test "udev: group dsmil on every instance after coldplug add, udevadm trigger (all or dsmil) and a live bind; coldplug costs a handful of processes per instance" {
+	ensure_udevd
+	rm -f "$RULES_DST"
+	udevadm control --reload
+	dsmil_reload instances=2
+	udevadm settle -t 60
+	perms_reset
+	# without the rules, a coldplug changes nothing: its cost is the baseline
+	local t0 t1 base
+	now_ms; t0=$REPLY
+	execs dsmil_coldplug
+	base=$REPLY
+	now_ms; t1=$REPLY
+	printf '# coldplug without the dsmil rules: %s programs, %d ms\n' "$base" $((t1 - t0)) >&3
+	perms_summary
+	assert_line "182 root:644 state"
+
 	install_rules
-	udevadm trigger --subsystem-match=platform --sysname-match='dsmil.*'
+	now_ms; t0=$REPLY
+	execs dsmil_coldplug
+	local ours=$((REPLY - base))
+	now_ms; t1=$REPLY
+	printf '# coldplug with them, 2 instances of 84 devices + 7 groups: %s programs more (at most 6 per instance), %d ms\n' \
+		"$ours" $((t1 - t0)) >&3
+	assert_perms_dsmil
+	((ours >= 2 && ours <= 12)) || fail "coldplug ran $ours more programs for 2 instances (a handful each expected)"
+
+	perms_reset
+	udevadm trigger --subsystem-match=dsmil
 	udevadm settle -t 60
-	run stat -c '%G %a' "$DEV"8000/state "$DEV"8000/thermal_limit "$DEV"8000/value "$GRP"0/state "$GRP"0/thermal_limit "$DEV"8053/value
-	assert_output "dsmil 664
-dsmil 664
-dsmil 640
-dsmil 664
-dsmil 664
-dsmil 640"
-	# a fresh instance gets them when the driver binds
-	dsmil_reload
+	assert_perms_dsmil
+
+	perms_reset
+	udevadm trigger
 	udevadm settle -t 60
-	run stat -c '%G %a' "$DEV"8001/state "$DEV"8001/value "$GRP"6/thermal_limit
-	assert_output "dsmil 664
-dsmil 640
-dsmil 664"
+	assert_perms_dsmil
+
+	# fresh instances get them when the driver binds
+	dsmil_reload instances=2
+	udevadm settle -t 60
+	assert_perms_dsmil
 	# and systemd sees the tag
 	run udevadm info -q property -p /class/dsmil/dsmil0:8000
 	assert_line --regexp '^(CURRENT_)?TAGS=.*:systemd:'
