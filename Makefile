@@ -21,6 +21,13 @@
 #   make dkms-install     copy the module sources to /usr/src/dsmil-VERSION,
 #                         then dkms add, build and install for KVER (see dkms.conf)
 #   make dkms-uninstall   dkms remove --all and delete /usr/src/dsmil-VERSION
+#   make install-dkms-sources  only copy the module sources (DESTDIR, DKMS_SOURCE_TREE)
+#   make deb              Debian packages dsmil-dkms and dsmil-tools (debian/) in
+#                         build/deb/, built by dpkg-buildpackage -us -uc -b from
+#                         a copy of the tracked files (make dist); DEB_VERSION=V
+#                         builds them as version V (VERSION and changelog)
+#   make lintian          make deb, then lintian on the packages and .changes:
+#                         any error or warning fails
 #
 # KDIR defaults to the running kernel's build tree, or to the newest
 # installed Debian headers when the running kernel has none (as on a
@@ -33,7 +40,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 MODULE := dsmil-84dev
 
 .PHONY: all module clean deps demo check check-vm install uninstall
-.PHONY: dist dkms-install dkms-uninstall
+.PHONY: dist dkms-install dkms-uninstall install-dkms-sources deb lintian
 
 all: module userspace
 
@@ -104,9 +111,15 @@ DKMS_FILES := dkms.conf VERSION driver/Kbuild \
 	$(sort $(filter-out %.mod.c,$(wildcard driver/*.c driver/*.h driver/sim/*.c driver/sim/*.h)))
 dkms_run = $(DKMS) --sourcetree $(DKMS_SOURCE_TREE) $(DKMS_FLAGS)
 
+# The sources dkms builds from, in $(DESTDIR)$(DKMS_SOURCE_TREE)/dsmil-VERSION
+# (debian/rules installs them so for dsmil-dkms).
+install-dkms-sources:
+	@set -e; for f in $(DKMS_FILES); do \
+		$(INSTALL) -D -m 0644 "$$f" "$(DESTDIR)$(DKMS_SOURCE_TREE)/$(DIST)/$$f"; \
+	done
+
 dkms-install: dkms-uninstall
-	install -d $(DKMS_SOURCE_TREE)/$(DIST)
-	cp --parents $(DKMS_FILES) $(DKMS_SOURCE_TREE)/$(DIST)/
+	$(MAKE) install-dkms-sources DESTDIR=
 	$(dkms_run) add dsmil/$(VERSION)
 	@set -e; for k in $(DKMS_KERNELS); do for action in build install; do \
 		echo "$(dkms_run) $$action dsmil/$(VERSION) -k $$k"; \
@@ -121,3 +134,28 @@ dkms-uninstall:
 		$(dkms_run) remove dsmil/$(VERSION) --all; \
 	fi
 	rm -rf $(DKMS_SOURCE_TREE)/$(DIST)
+
+# --- Debian packages ---------------------------------------------------------
+
+# Built in a scratch copy of the tracked files: dpkg-buildpackage writes
+# its results next to the source directory (here build/deb/) and its
+# clean step never touches the checkout.  DEB_VERSION=V (e.g. a rebuild,
+# 0.1.0+1) sets VERSION and a new changelog entry in that copy only.
+DEBDIR ?= build/deb
+DEB_VERSION ?=
+
+deb: dist
+	rm -rf $(DEBDIR)
+	mkdir -p $(DEBDIR)
+	tar -C $(DEBDIR) -xzf $(DISTDIR)/$(DIST).tar.gz
+	@set -e; if [ -n "$(DEB_VERSION)" ]; then cd $(DEBDIR)/$(DIST) && \
+		echo "$(DEB_VERSION)" >VERSION && \
+		{ printf 'dsmil ($(DEB_VERSION)) unstable; urgency=medium\n\n  * Rebuild as $(DEB_VERSION).\n\n -- %s  %s\n\n' \
+			"$$(dpkg-parsechangelog -SMaintainer)" "$$(date -R)"; cat debian/changelog; } >debian/changelog.new && \
+		mv debian/changelog.new debian/changelog; fi
+	cd $(DEBDIR)/$(DIST) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEBDIR)/$(DIST)
+	@ls -1 $(DEBDIR)/*.deb $(DEBDIR)/*.changes
+
+lintian: deb
+	lintian --fail-on error,warning --info $(DEBDIR)/*.changes

@@ -24,7 +24,7 @@ BASE_PKGS=(gcc make libc6-dev qemu-system-x86 busybox-static bats bats-assert
 	sparse shellcheck linux-source-6.12 lm-sensors
 	libsysfs-dev pkg-config jq valgrind strace dash curl groff-base man-db
 	prometheus prometheus-node-exporter python3 acpica-tools
-	dkms python3-docutils)
+	dkms python3-docutils debhelper dh-dkms dpkg-dev lintian)
 
 APT_UPDATED=0
 
