@@ -11,7 +11,8 @@
 #   make clean-userspace
 #
 # DESTDIR and PREFIX (default /usr/local) as usual; BINDIR, DSMILLIBDIR
-# (dsmilctl's library, $(PREFIX)/lib/dsmil), MANDIR, UDEVRULESDIR,
+# (dsmilctl's library, $(PREFIX)/lib/dsmil), MANDIR, PROMRULESDIR (the
+# Prometheus alert rules, $(PREFIX)/share/dsmil/prometheus), UDEVRULESDIR,
 # MODPROBEDIR, SYSTEMDUNITDIR and SYSUSERSDIR can be set one by one.  udev (systemd >= 246), kmod (>= 29) and systemd read the
 # /usr/local/lib/... directories as well as the /usr/lib/... ones.
 
@@ -22,6 +23,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 DSMILLIBDIR ?= $(PREFIX)/lib/dsmil
 MANDIR ?= $(PREFIX)/share/man
+PROMRULESDIR ?= $(PREFIX)/share/dsmil/prometheus
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 MODPROBEDIR ?= $(PREFIX)/lib/modprobe.d
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
@@ -43,6 +45,7 @@ DSMIL_US_FILES := \
 	$(BINDIR)/lsdsmil:$(DSMIL_US)/lsdsmil:0755 \
 	$(MANDIR)/man8/dsmilctl.8:$(DSMIL_US)/man/dsmilctl.8:0644 \
 	$(MANDIR)/man8/lsdsmil.8:$(DSMIL_US)/man/lsdsmil.8:0644 \
+	$(PROMRULESDIR)/dsmil.rules.yml:$(DSMIL_US)/prometheus/dsmil.rules.yml:0644 \
 	$(UDEVRULESDIR)/60-dsmil.rules:$(DSMIL_US)/udev/60-dsmil.rules:0644 \
 	$(MODPROBEDIR)/dsmil.conf:$(DSMIL_US)/modprobe.d/dsmil.conf:0644 \
 	$(SYSTEMDUNITDIR)/dsmil-metrics.service:$(DSMIL_US)/systemd/dsmil-metrics.service:0644 \
@@ -75,7 +78,7 @@ uninstall-userspace:
 		dst=$${f%%:*}; \
 		if [ -e "$(DESTDIR)$$dst" ]; then echo "  RM $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; fi; \
 	done; \
-	rmdir "$(DESTDIR)$(DSMILLIBDIR)" 2>/dev/null || :
+	rmdir "$(DESTDIR)$(DSMILLIBDIR)" "$(DESTDIR)$(PROMRULESDIR)" 2>/dev/null || :
 
 check-host: userspace
 	bats $(DSMIL_US_TOP:%=%/)tests/host

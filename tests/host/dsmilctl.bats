@@ -11,7 +11,7 @@ setup_file() { host_setup_file; }
 teardown_file() { host_teardown_file; }
 setup() { fresh; }
 
-COMMANDS="list status show get set activate deactivate reset thermal stop resume watch instance metrics sim help"
+COMMANDS="list status doctor show get set activate deactivate reset thermal stop resume watch instance metrics sim help"
 
 # ---------------------------------------------------------------------------
 # help, version, usage
@@ -246,15 +246,19 @@ COMMANDS="list status show get set activate deactivate reset thermal stop resume
 		put devices/platform/dsmil.0/emergency_stop 1
 		put devices/platform/dsmil.0/statistics/thermal_trips 3
 		dsm "$sh" status
-		assert_success
-		assert_line --index 0 "dsmil.0: backend sim, 7 groups, 84 devices, 2 active"
-		assert_line --index 1 "states: 2 active, 76 ready, 1 error, 0 emergency, 5 quarantined, 0 absent"
-		assert_line --index 2 "emergency stop: ON"
-		assert_line --index 3 --partial "threshold 100.0C, hysteresis 5.0C, 3 trips"
-		assert_line --index 4 --regexp '^  GROUP +STATE +ACTIVE +TEMP +LIMIT +ALARM$'
-		assert_line --index 5 --regexp '^  g0 +ready +0/12 +45\.0C +90\.0C +-$'
-		assert_line --index 8 --regexp '^  g3 +ready +0/12 +95\.0C +90\.0C +limit$'
-		assert_equal "${#lines[@]}" 12
+		# the problems first (exit 8), then the note, then the summary
+		assert_failure 8
+		assert_line --index 0 "problem: 1 device in state error (a firmware call failed): 0x8002; fix: reset each one: dsmilctl reset 0x8002"
+		assert_line --index 1 "problem: emergency stop engaged: 0 devices stopped, requests refused; fix: release it: dsmilctl resume"
+		assert_line --index 2 --partial "note: simulated platform"
+		assert_line --index 3 "dsmil.0: backend sim, 7 groups, 84 devices, 2 active"
+		assert_line --index 4 "states: 2 active, 76 ready, 1 error, 0 emergency, 5 quarantined, 0 absent"
+		assert_line --index 5 "emergency stop: ON"
+		assert_line --index 6 --partial "threshold 100.0C, hysteresis 5.0C, 3 trips"
+		assert_line --index 7 --regexp '^  GROUP +STATE +ACTIVE +TEMP +LIMIT +ALARM$'
+		assert_line --index 8 --regexp '^  g0 +ready +0/12 +45\.0C +90\.0C +-$'
+		assert_line --index 11 --regexp '^  g3 +ready +0/12 +95\.0C +90\.0C +limit$'
+		assert_equal "${#lines[@]}" 15
 	done
 }
 
@@ -266,16 +270,16 @@ COMMANDS="list status show get set activate deactivate reset thermal stop resume
 		dev 8005 state absent
 		grp 6 temperature 100000
 		dsm "$sh" status --json
-		assert_success
+		assert_failure 8
 		run jq -c 'keys' <<<"$output"
-		assert_output '["active_count","backend","device_count","emergency_stop","group_count","groups","hysteresis_mc","instance","states","statistics","threshold_mc"]'
+		assert_output '["active_count","backend","device_count","emergency_stop","group_count","groups","hysteresis_mc","instance","notes","problems","states","statistics","threshold_mc"]'
 		dsm "$sh" status --json
 		run jq -c '.states, .groups[6], .statistics, .emergency_stop, .instance, .threshold_mc' <<<"$output"
 		assert_line --index 0 '{"absent":1,"ready":76,"active":1,"error":0,"quarantined":5,"emergency":1}'
-		assert_line --index 1 '{"name":"dsmil0:g6","group":6,"state":"ready","active_count":0,"device_count":12,"temperature_mc":100000,"limit_mc":90000,"alarm":true}'
+		assert_line --index 1 '{"name":"dsmil0:g6","group":6,"state":"ready","active_count":0,"device_count":12,"temperature_mc":100000,"thermal_limit_mc":90000,"alarm":true}'
 		assert_line --index 2 '{"thermal_trips":0,"emergency_stops":0,"last_stop_latency_ns":0,"max_stop_latency_ns":0}'
 		assert_line --index 3 false
-		assert_line --index 4 '"dsmil.0"'
+		assert_line --index 4 0
 		assert_line --index 5 100000
 	done
 }
@@ -324,7 +328,7 @@ COMMANDS="list status show get set activate deactivate reset thermal stop resume
 		assert_line --index 3 --regexp 'temperature: +46\.0C$'
 		assert_line --index 5 --regexp 'members: +800c 800d 800e 800f 8010 8011 8012 8013 8014 8015 8016 8017$'
 		dsm "$sh" show dsmil0:g1 --json
-		run jq -c '[.name, .group, .state, .device_count, .active_count, .temperature_mc, .limit_mc, (.devices|length), .devices[0]]' <<<"$output"
+		run jq -c '[.name, .group, .state, .device_count, .active_count, .temperature_mc, .thermal_limit_mc, (.devices|length), .devices[0]]' <<<"$output"
 		assert_output '["dsmil0:g1",1,"ready",12,0,46000,90000,12,"dsmil0:800c"]'
 	done
 }
@@ -421,7 +425,7 @@ COMMANDS="list status show get set activate deactivate reset thermal stop resume
 		assert_success
 		run jq -c 'keys, .groups[3], (.groups|length)' <<<"$output"
 		assert_line --index 0 '["emergency_stop","groups","hysteresis_mc","instance","threshold_mc"]'
-		assert_line --index 1 '{"name":"dsmil0:g3","group":3,"temperature_mc":101500,"limit_mc":90000,"alarm":true,"critical":true}'
+		assert_line --index 1 '{"name":"dsmil0:g3","group":3,"temperature_mc":101500,"thermal_limit_mc":90000,"alarm":true,"critical":true}'
 		assert_line --index 2 7
 	done
 }
@@ -692,7 +696,7 @@ EOF
 		assert_success
 		run jq -c '.[]' <<<"$output"
 		assert_line --index 0 '{"name":"draft","instance":null,"enabled":false,"backend":"sim","groups":7,"devices_per_group":12,"token_base":"0x8000"}'
-		assert_line --index 2 '{"name":null,"instance":"dsmil.0","enabled":true,"backend":"sim","groups":7,"devices_per_group":12,"token_base":"0x8000"}'
+		assert_line --index 2 '{"name":null,"instance":0,"enabled":true,"backend":"sim","groups":7,"devices_per_group":12,"token_base":"0x8000"}'
 	done
 }
 

@@ -202,6 +202,7 @@ fake_strerror() {
 	ENOSPC) REPLY="No space left on device" ;;
 	EROFS) REPLY="Read-only file system" ;;
 	ECANCELED) REPLY="Operation canceled" ;;
+	ENODATA) REPLY="No data available" ;;
 	*) return 1 ;;
 	esac
 }

@@ -26,6 +26,7 @@ $LIBFILES
 /usr/lib/systemd/system/dsmil-metrics.timer 644
 /usr/lib/sysusers.d/dsmil.conf 644
 /usr/lib/udev/rules.d/60-dsmil.rules 644
+/usr/share/dsmil/prometheus/dsmil.rules.yml 644
 /usr/share/man/man8/dsmilctl.8 644
 /usr/share/man/man8/lsdsmil.8 644"
 
@@ -151,7 +152,7 @@ installed() {
 	done
 	# every command of dsmilctl is documented
 	local c
-	for c in list status show get set activate deactivate reset thermal stop resume watch instance metrics sim; do
+	for c in list status doctor show get set activate deactivate reset thermal stop resume watch instance metrics sim; do
 		grep -qE "^\.BI? \"?$c\b" "$REPO/userspace/man/dsmilctl.8" ||
 			fail "dsmilctl.8 does not document $c"
 	done

@@ -148,7 +148,7 @@ wait_for() {
 	assert_line --regexp '^  group: +g2 \(index 1\)$'
 	assert_line --regexp '^  quarantined: +yes$'
 	d show g1 --json
-	run jq -c '[.state, .device_count, .active_count, .temperature_mc, .limit_mc, .devices[0]]' <<<"$output"
+	run jq -c '[.state, .device_count, .active_count, .temperature_mc, .thermal_limit_mc, .devices[0]]' <<<"$output"
 	assert_output '["ready",12,0,45000,90000,"dsmil0:800c"]'
 
 	d thermal

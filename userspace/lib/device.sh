@@ -151,7 +151,7 @@ show_group() {
 		jn "$_v_temperature"
 		_t=$J
 		jn "$_v_limit"
-		printf '{"name":"%s","instance":%s,"group":%s,"state":%s,"device_count":%s,"active_count":%s,"temperature_mc":%s,"limit_mc":%s,"devices":[%s]}\n' \
+		printf '{"name":"%s","instance":%s,"group":%s,"state":%s,"device_count":%s,"active_count":%s,"temperature_mc":%s,"thermal_limit_mc":%s,"devices":[%s]}\n' \
 			"$GRPN" "$INST" "$GRPI" "$_st" "$_dc" "$_ac" "$_t" "$J" "$_mem"
 		return 0
 	fi

@@ -15,6 +15,7 @@ dev_fail() {
 		die "$EX_PERM" "$LABEL: the kernel refused to write $1 (operation not permitted; kernel lockdown?)"
 		;;
 	EACCES)
+		[ "$1" = value ] && die "$EX_PERM" "$LABEL: permission denied writing value (root only)"
 		die "$EX_PERM" "$LABEL: permission denied writing $1 (root or group dsmil needed)"
 		;;
 	EROFS) die "$EX_PERM" "$LABEL: the firmware is read-only: load dsmil-84dev with allow_writes=1 to let writes reach it" ;;
@@ -30,7 +31,11 @@ dev_fail() {
 		;;
 	EINVAL)
 		case $1 in
-		value) die "$EX_INVAL" "invalid value '$2' for $LABEL: expected an unsigned 32-bit number, decimal or 0x hexadecimal" ;;
+		value)
+			# a well-formed number: the firmware refused it, not the parser
+			is_u32 "$2" && die "$EX_INVAL" "$LABEL: the firmware refused value '$2' (invalid argument): the number is well-formed, this token does not take it"
+			die "$EX_INVAL" "invalid value '$2' for $LABEL: expected an unsigned 32-bit number, decimal or 0x hexadecimal"
+			;;
 		thermal_limit) die "$EX_INVAL" "invalid limit '$2' for $LABEL: expected millidegrees Celsius" ;;
 		esac
 		die "$EX_INVAL" "$LABEL: the kernel refused '$2' for $1 (invalid argument)"
@@ -48,6 +53,7 @@ dev_fail() {
 	ENODEV) die "$EX_NOENT" "$LABEL is absent: the firmware does not provide this token" ;;
 	ENOENT) die "$EX_NOENT" "$LABEL: $1 does not exist (device removed?)" ;;
 	ECANCELED) die "$EX_BUSY" "$LABEL: cancelled by an emergency stop ('dsmilctl status' shows it)" ;;
+	ENODATA) die "$EX_BUSY" "$LABEL: the thermal source gives no reading: activations are refused until it does ('dsmilctl doctor' says why)" ;;
 	ETIMEDOUT)
 		rd "$DEVP/state"
 		die "$EX_FW" "$LABEL: the firmware call timed out (state now $R)"
@@ -97,6 +103,7 @@ group_fail() {
 		;;
 	ENOENT) die "$EX_NOENT" "$LABEL: $1 does not exist (instance removed?)" ;;
 	ECANCELED) die "$EX_BUSY" "$LABEL: cancelled by an emergency stop ('dsmilctl status' shows it)" ;;
+	ENODATA) die "$EX_BUSY" "$LABEL: the thermal source gives no reading: no member was switched on ('dsmilctl doctor' says why)" ;;
 	ETIMEDOUT) die "$EX_FW" "$LABEL: a firmware call timed out: every member was put back into its previous state" ;;
 	EIO) die "$EX_FW" "$LABEL: a firmware call failed (I/O error): every member was put back into its previous state" ;;
 	esac

@@ -13,7 +13,11 @@ Control and monitor DSMIL devices of the dsmil-84dev driver.
 
 Commands:
   list                      one line per device: name, token, group, state
-  status                    platform summary: backend, states, temperatures
+  status                    problems first, then the platform summary:
+                            backend, states, temperatures
+  doctor                    what is wrong and what to do: module, platform,
+                            writes, thermal source, lockdown, parameters,
+                            permissions, devices
   show DEV|GROUP            every attribute of one device or group
   get DEV                   read the device's token value (a firmware call)
   set DEV VALUE             write the token value (device must be active)
@@ -59,6 +63,7 @@ Exit status:
      exists
   6  firmware error: the firmware call failed (EIO) or timed out (ETIMEDOUT)
   7  invalid or out-of-range value (EINVAL, ERANGE)
+  8  status, doctor: problems found (listed first, each with its fix)
 
 Environment:
   DSMIL_SYSFS     sysfs root (default /sys)
@@ -86,11 +91,32 @@ Usage: dsmilctl [-i N] status [--json]
 Summary of instance N: backend, number of devices in each state, the
 emergency stop flag, the thermal threshold and hysteresis, each group's
 state, temperature and limit, and the platform's thermal statistics.
---json keys: instance, backend, group_count, device_count, active_count,
+Problems are listed first, one "problem: WHAT; fix: HOW" line each:
+devices in state error or emergency, the emergency stop, a thermal source
+that gives no reading or thermal protection turned off, a read-only
+firmware (allow_writes=0); then notes (a simulated platform).
+Exit 0 without problems, 8 with (the output is the same).
+--json keys: instance, problems[{kind,message,fix}], notes[{kind,message,
+fix}], backend, group_count, device_count, active_count,
 states{absent,ready,active,error,quarantined,emergency}, emergency_stop,
 threshold_mc, hysteresis_mc, groups[{name,group,state,active_count,
-device_count,temperature_mc,limit_mc,alarm}], statistics{thermal_trips,
-emergency_stops,last_stop_latency_ns,max_stop_latency_ns}.
+device_count,temperature_mc,thermal_limit_mc,alarm}], statistics{
+thermal_trips,emergency_stops,last_stop_latency_ns,max_stop_latency_ns}.
+EOF
+		;;
+	doctor) cat <<'EOF'
+Usage: dsmilctl [-i N] doctor
+
+One screen that says what is wrong and what to do, one line per check:
+"ok", "note" or "PROBLEM", the topic and what was found; each PROBLEM
+line is followed by a "fix:" line.  Checks: the module; the platform
+(found or not, and why: DMI vendor and product); the backend and
+allow_writes; the thermal source (every group reads a temperature;
+thermal_zone=none); kernel lockdown; dsmil-84dev's parameters; whether
+the caller may write device state (group dsmil, udev rule
+60-dsmil.rules); devices in state error or emergency, the emergency stop.
+The last line is "healthy" or "N problems found".  Exit 0 when healthy,
+8 with problems.  Never calls the firmware.
 EOF
 		;;
 	show) cat <<'EOF'
@@ -103,7 +129,7 @@ see 'dsmilctl get'.
 --json keys, device: name, instance, token, group, index, state,
 quarantined, thermal_limit_mc, registers, statistics{reads,writes,errors,
 activations}; group: name, instance, group, state, device_count,
-active_count, temperature_mc, limit_mc, devices[].
+active_count, temperature_mc, thermal_limit_mc, devices[].
 EOF
 		;;
 	get) cat <<'EOF'
@@ -157,7 +183,7 @@ of the instance stops).
 or the platform's threshold or hysteresis.  MILLIDEG is millidegrees
 Celsius, or degrees with a C suffix (85C, 85.5C).
 --json keys: instance, threshold_mc, hysteresis_mc, emergency_stop,
-groups[{name,group,temperature_mc,limit_mc,alarm,critical}].
+groups[{name,group,temperature_mc,thermal_limit_mc,alarm,critical}].
 EOF
 		;;
 	stop) cat <<'EOF'
@@ -207,7 +233,8 @@ remove deletes the item, which stops and removes its instance.  The
 instances created at module load (dsmil-84dev's on the firmware,
 dsmil-sim's instances=N) can not be removed: unload the module.
 list shows every instance and configfs item.  --json keys: name,
-instance, enabled, backend, groups, devices_per_group, token_base.
+instance (a number: N of dsmil.N; null while not enabled), enabled,
+backend, groups, devices_per_group, token_base.
 EOF
 		;;
 	metrics) cat <<'EOF'

@@ -187,7 +187,7 @@ instance_row() {
 	if [ -n "$JSON" ]; then
 		if [ -n "$1" ]; then js "$1"; else J=null; fi
 		_r="{\"name\":$J"
-		if [ -n "$2" ]; then js "$2"; else J=null; fi
+		jn "${2#dsmil.}"
 		_r="$_r,\"instance\":$J"
 		jb "$3"
 		_r="$_r,\"enabled\":$J"

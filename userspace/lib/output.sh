@@ -39,6 +39,28 @@ is_uint() {
 	case $1 in '' | *[!0-9]*) return 1 ;; esac
 }
 
+# is_u32 S: an unsigned 32-bit number, decimal or 0x hexadecimal, as the
+# driver's "value" parses it
+is_u32() {
+	case $1 in
+	0[xX]*)
+		_h=${1#0[xX]}
+		while :; do
+			case $_h in 0?*) _h=${_h#0} ;; *) break ;; esac
+		done
+		case $_h in '' | *[!0-9a-fA-F]* | ?????????*) return 1 ;; esac
+		;;
+	*)
+		is_uint "$1" || return 1
+		_h=$1
+		while :; do
+			case $_h in 0?*) _h=${_h#0} ;; *) break ;; esac
+		done
+		[ ${#_h} -lt 10 ] || { [ ${#_h} -eq 10 ] && [ "$_h" -le 4294967295 ]; }
+		;;
+	esac
+}
+
 # is_int S
 is_int() {
 	is_uint "${1#-}"

@@ -21,7 +21,7 @@ cmd_status() {
 	_th=$R
 	rd "$PDEV/thermal_hysteresis"
 	_hy=$R
-	count_states
+	health
 	groups_of_inst
 	_old=$IFS
 	IFS=$NL
@@ -48,7 +48,7 @@ cmd_status() {
 			jn "$_t"
 			_t=$J
 			jn "$_l"
-			_gj="$_gj$_sep{\"name\":\"$_gn\",\"group\":${_gn##*:g},\"state\":$_gs,\"active_count\":$_ga,\"device_count\":$_gd,\"temperature_mc\":$_t,\"limit_mc\":$J,\"alarm\":$_al}"
+			_gj="$_gj$_sep{\"name\":\"$_gn\",\"group\":${_gn##*:g},\"state\":$_gs,\"active_count\":$_ga,\"device_count\":$_gd,\"temperature_mc\":$_t,\"thermal_limit_mc\":$J,\"alarm\":$_al}"
 			_sep=","
 		done
 		IFS=$_old
@@ -71,12 +71,17 @@ cmd_status() {
 		jn "$_th"
 		_th=$J
 		jn "$_hy"
-		printf '{"instance":"dsmil.%s","backend":%s,"group_count":%s,"device_count":%s,"active_count":%s,' \
-			"$INST" "$_be" "$_gc" "$_dc" "$_ac"
+		_hy=$J
+		health_json "$PROBS"
+		printf '{"instance":%s,"problems":%s,' "$INST" "$J"
+		health_json "$NOTES"
+		printf '"notes":%s,"backend":%s,"group_count":%s,"device_count":%s,"active_count":%s,' \
+			"$J" "$_be" "$_gc" "$_dc" "$_ac"
 		printf '"states":{"absent":%s,"ready":%s,"active":%s,"error":%s,"quarantined":%s,"emergency":%s},' \
 			"$C_absent" "$C_ready" "$C_active" "$C_error" "$C_quarantined" "$C_emergency"
 		printf '"emergency_stop":%s,"threshold_mc":%s,"hysteresis_mc":%s,"groups":[%s],"statistics":{%s}}\n' \
-			"$_es" "$_th" "$J" "$_gj" "$_st"
+			"$_es" "$_th" "$_hy" "$_gj" "$_st"
+		[ "$NPROB" -eq 0 ] || exit "$EX_PROBLEM"
 		return 0
 	fi
 	_rows=
@@ -112,6 +117,8 @@ cmd_status() {
 	_s_last=$R
 	rd "$PDEV/statistics/max_stop_latency_ns"
 	_s_max=$R
+	health_text problem "fix: " "$PROBS"
+	health_text note "" "$NOTES"
 	printf 'dsmil.%s: backend %s, %s groups, %s devices, %s active\n' "$INST" "$_be" "$_gc" "$_dc" "$_ac"
 	printf 'states: %s active, %s ready, %s error, %s emergency, %s quarantined, %s absent\n' \
 		"$C_active" "$C_ready" "$C_error" "$C_emergency" "$C_quarantined" "$C_absent"
@@ -119,6 +126,7 @@ cmd_status() {
 	printf 'thermal: threshold %s, hysteresis %s, %s trips, %s emergency stops, stop latency %s ns (max %s ns)\n' \
 		"$_th" "$_hy" "$_s_trips" "$_s_stops" "$_s_last" "$_s_max"
 	table "  GROUP	STATE	ACTIVE	TEMP	LIMIT	ALARM$NL$_rows"
+	[ "$NPROB" -eq 0 ] || exit "$EX_PROBLEM"
 }
 
 cmd_thermal() {
@@ -153,7 +161,7 @@ cmd_thermal() {
 			jn "$_t"
 			_t=$J
 			jn "$_l"
-			_out="$_out$_sep{\"name\":\"$_gn\",\"group\":${_gn##*:g},\"temperature_mc\":$_t,\"limit_mc\":$J,\"alarm\":$_al,\"critical\":$_cr}"
+			_out="$_out$_sep{\"name\":\"$_gn\",\"group\":${_gn##*:g},\"temperature_mc\":$_t,\"thermal_limit_mc\":$J,\"alarm\":$_al,\"critical\":$_cr}"
 			_sep=,
 		else
 			degc "$_t"
@@ -169,7 +177,7 @@ cmd_thermal() {
 		jn "$_th"
 		_th=$J
 		jn "$_hy"
-		printf '{"instance":"dsmil.%s","threshold_mc":%s,"hysteresis_mc":%s,"emergency_stop":%s,"groups":[%s]}\n' \
+		printf '{"instance":%s,"threshold_mc":%s,"hysteresis_mc":%s,"emergency_stop":%s,"groups":[%s]}\n' \
 			"$INST" "$_th" "$J" "$_es" "$_out"
 		return 0
 	fi

@@ -63,6 +63,7 @@ errclass() {
 	"File exists") E=EEXIST ;;
 	"Read-only file system") E=EROFS ;;
 	"Operation canceled") E=ECANCELED ;;
+	"No data available") E=ENODATA ;;
 	*) E=OTHER ;;
 	esac
 }
@@ -199,9 +200,11 @@ instances() {
 	done
 }
 
-# count_states: C_<state> for every state of INST's devices
+# count_states: C_<state> for every state of INST's devices; L_error and
+# L_emergency the labels of the devices in these states ("0x8002 0x8003").
 count_states() {
 	C_absent=0 C_ready=0 C_active=0 C_error=0 C_quarantined=0 C_emergency=0 C_other=0
+	L_error='' L_emergency=''
 	for _d in "$CLASS/dsmil$INST":*; do
 		case ${_d##*:} in g* | '*') continue ;; esac
 		rd "$_d/state"
@@ -209,9 +212,17 @@ count_states() {
 		absent) C_absent=$((C_absent + 1)) ;;
 		ready) C_ready=$((C_ready + 1)) ;;
 		active) C_active=$((C_active + 1)) ;;
-		error) C_error=$((C_error + 1)) ;;
+		error)
+			C_error=$((C_error + 1))
+			label "${_d##*/}"
+			L_error="$L_error${L_error:+ }$LABEL"
+			;;
 		quarantined) C_quarantined=$((C_quarantined + 1)) ;;
-		emergency) C_emergency=$((C_emergency + 1)) ;;
+		emergency)
+			C_emergency=$((C_emergency + 1))
+			label "${_d##*/}"
+			L_emergency="$L_emergency${L_emergency:+ }$LABEL"
+			;;
 		*) C_other=$((C_other + 1)) ;;
 		esac
 	done

@@ -15,6 +15,8 @@ watch_cleanup() {
 }
 
 # watch_time UPTIME -> T: local time of day of a CLOCK_MONOTONIC stamp
+# ("17:54:20.567"), with --json the full ISO 8601 local time with its
+# zone ("2026-12-05T17:54:20.567+01:00")
 watch_time() {
 	_sec=${1%%.*} _frac=${1#*.}
 	if ! is_uint "$_sec" || [ -z "$W_BASE" ]; then
@@ -25,11 +27,28 @@ watch_time() {
 	_frac=${_frac}000
 	_frac=${_frac%"${_frac#???}"}
 	_t=$(((W_BASE + _sec + W_TZ) % 86400))
+	_days=$(((W_BASE + _sec + W_TZ) / 86400))
 	_h=$((_t / 3600)) _m=$((_t / 60 % 60)) _t=$((_t % 60))
 	[ "$_h" -lt 10 ] && _h=0$_h
 	[ "$_m" -lt 10 ] && _m=0$_m
 	[ "$_t" -lt 10 ] && _t=0$_t
 	T=$_h:$_m:$_t.$_frac
+	[ -n "$JSON" ] || return 0
+	# ISO 8601 for JSON: the civil date of day _days since 1970-01-01
+	# (days_from_civil inverted, proleptic Gregorian), local time, zone
+	_z=$((_days + 719468))
+	_era=$((_z / 146097))
+	_doe=$((_z - _era * 146097))
+	_yoe=$(((_doe - _doe / 1460 + _doe / 36524 - _doe / 146096) / 365))
+	_y=$((_yoe + _era * 400))
+	_doy=$((_doe - (365 * _yoe + _yoe / 4 - _yoe / 100)))
+	_mp=$(((5 * _doy + 2) / 153))
+	_d=$((_doy - (153 * _mp + 2) / 5 + 1))
+	if [ "$_mp" -lt 10 ]; then _mo=$((_mp + 3)); else _mo=$((_mp - 9)); fi
+	[ "$_mo" -le 2 ] && _y=$((_y + 1))
+	[ "$_mo" -lt 10 ] && _mo=0$_mo
+	[ "$_d" -lt 10 ] && _d=0$_d
+	T=$_y-$_mo-${_d}T$T$W_ZONE
 }
 
 watch_emit() {
@@ -56,7 +75,9 @@ watch_emit() {
 	[ -n "$INST_SET" ] && [ "$_i" != "$INST" ] && return 0
 	watch_time "$EV_TS"
 	if [ -n "$JSON" ]; then
-		_l="{\"time\":\"$T\",\"uptime\":${EV_TS:-null},\"name\":\"$_name\",\"event\":\"$_ev\""
+		_tj=null
+		[ -z "$W_BASE" ] || _tj="\"$T\""
+		_l="{\"time\":$_tj,\"uptime\":${EV_TS:-null},\"name\":\"$_name\",\"event\":\"$_ev\""
 		if [ -n "$EV_STATE" ]; then
 			js "$EV_STATE"
 			_l="$_l,\"state\":$J"
@@ -79,7 +100,7 @@ watch_emit() {
 
 cmd_watch() {
 	[ "$NARGS" -eq 0 ] || usage_error watch "unknown argument '$P1'"
-	W_BASE='' W_TZ=0 W_N=0
+	W_BASE='' W_TZ=0 W_N=0 W_ZONE=
 	# wall clock = W_BASE + uptime; W_TZ = the local offset in seconds
 	if IFS=' .' read -r _up _ </proc/uptime 2>/dev/null && _now=$(date '+%s %z' 2>/dev/null); then
 		_z=${_now#* }
@@ -91,6 +112,7 @@ cmd_watch() {
 		_zm=${_z#??}
 		W_TZ=$((${_zh#0} * 3600 + ${_zm#0} * 60))
 		[ "$_zs" = - ] && W_TZ=$((-W_TZ))
+		W_ZONE=$_zs$_zh:$_zm
 	fi
 	W_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dsmilctl.XXXXXX") || die "$EX_ERR" "watch: can not create a temporary directory"
 	trap 'watch_cleanup; exit 130' INT
