@@ -40,3 +40,29 @@ PR=$BATS_TEST_DIRNAME/../../userspace/prometheus
 	run grep -F 'node_textfile_mtime_seconds{file=~".*/dsmil\\.prom"} > 3 * 15' "$PR/dsmil.rules.yml"
 	assert_success
 }
+
+@test "promtool test rules dsmil.rules.test.yml: each alert fires then and only then" {
+	run promtool test rules "$PR/dsmil.rules.test.yml"
+	assert_success
+	assert_output --partial SUCCESS
+	# every alert of the rules is tested firing and silent
+	local a
+	for a in $(sed -n 's/^ *- alert: //p' "$PR/dsmil.rules.yml"); do
+		run grep -A2 "alertname: $a\$" "$PR/dsmil.rules.test.yml"
+		assert_output --partial "exp_alerts: []"
+		assert_output --partial "exp_alerts:"$'\n'"          - exp_labels:"
+	done
+}
+
+@test "the test's input series are the guest recording, through series.py" {
+	# recorded.prom: "# step N" snapshots of dsmilctl metrics from dsmil-sim
+	run grep -c '^# step [0-9]*: ' "$PR/recorded.prom"
+	assert_output 8
+	run grep -c '^dsmil_info{dsmil="dsmil.0",backend="sim"} 1$' "$PR/recorded.prom"
+	assert_output 8
+	run python3 "$PR/series.py" "$PR/recorded.prom"
+	assert_success
+	local want=$output
+	run sed -n '/^    input_series:$/,/^    alert_rule_test:$/{//!p}' "$PR/dsmil.rules.test.yml"
+	assert_output "$want"
+}

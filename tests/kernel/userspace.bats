@@ -157,6 +157,67 @@ wait_for() {
 	assert_line --index 8 "threshold 100.0C, hysteresis 5.0C, emergency stop off"
 }
 
+@test "dsmilctl doctor and status on the simulator: healthy, a device in error, after an emergency stop" {
+	local sh
+	for sh in dash bash; do
+		# healthy: the simulated platform is a note, not a problem
+		d "$sh" doctor
+		assert_success
+		assert_line --regexp '^ok +module: dsmil-84dev .*loaded, dsmil-sim loaded$'
+		assert_line --regexp '^note +platform: dsmil\.0, backend sim: simulated \(dsmil-sim\)'
+		assert_line --regexp '^ok +thermal source: '
+		assert_line --regexp '^ok +devices: 0 active, 79 ready, 5 quarantined, 0 absent; none in error or emergency$'
+		assert_line --index $((${#lines[@]} - 1)) healthy
+		d "$sh" status
+		assert_success
+		assert_line --index 0 --partial "note: simulated platform"
+		assert_line --index 1 --partial "dsmil.0: backend sim, 7 groups, 84 devices"
+	done
+
+	# a firmware call fails: 0x8003 in state error
+	d sim fault eio 1
+	assert_success
+	d activate 8003
+	dfail 6 "0x8003: the firmware call failed: I/O error (state now error)"
+	for sh in dash bash; do
+		d "$sh" status
+		assert_failure 8
+		assert_line --index 0 "problem: 1 device in state error (a firmware call failed): 0x8003; fix: reset each one: dsmilctl reset 0x8003"
+		d "$sh" status --json
+		assert_failure 8
+		run jq -c '[.problems[].kind], .states.error, .instance' <<<"$output"
+		assert_output '["error"]
+1
+0'
+		d "$sh" doctor
+		assert_failure 8
+		assert_line --regexp '^PROBLEM +devices: 1 device in state error \(a firmware call failed\): 0x8003$'
+		assert_line --index $((${#lines[@]} - 1)) "1 problem found"
+	done
+	d reset 8003
+	assert_success
+
+	# an emergency stop: every device but the quarantined ones stopped
+	d activate g0
+	assert_success
+	d stop
+	assert_success
+	for sh in dash bash; do
+		d "$sh" status
+		assert_failure 8
+		assert_line --index 0 "problem: emergency stop engaged: 79 devices stopped, requests refused; fix: release it: dsmilctl resume"
+		d "$sh" doctor
+		assert_failure 8
+		assert_line --regexp '^PROBLEM +devices: emergency stop engaged: 79 devices stopped, requests refused$'
+		assert_line "         fix: dsmilctl resume"
+	done
+	d resume
+	assert_success
+	d doctor
+	assert_success
+	assert_line --index $((${#lines[@]} - 1)) healthy
+}
+
 @test "dsmilctl drives the real driver: activate, set, get, deactivate, groups, limits" {
 	d activate 8000
 	assert_success
