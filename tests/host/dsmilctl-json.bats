@@ -186,29 +186,11 @@ threshold_mc"
 	done
 }
 
-# the fake udevadm's events (stamps 1000.25, 1001.5: CLOCK_MONOTONIC)
-watch_events() {
-	cat >"$W/events" <<'EOT'
-UDEV  [1000.250000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000 (dsmil)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000
-SUBSYSTEM=dsmil
-DSMIL_STATE=active
-
-UDEV  [1001.500000] change   /devices/platform/dsmil.0 (platform)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.0
-SUBSYSTEM=platform
-DSMIL_EVENT=emergency_stop
-
-EOT
-	export FAKE_UDEV_EVENTS=$W/events
-}
-
 @test "json: watch time is ISO 8601 with milliseconds and the zone, the right instant" {
 	local sh tz t want got
-	watch_events
 	for sh in $SHELLS; do
+		fresh
+		events_file
 		for tz in UTC Asia/Kolkata America/St_Johns; do
 			TZ=$tz run --separate-stderr "$sh" "$DSMILCTL" watch --json
 			assert_success

@@ -500,63 +500,7 @@ COMMANDS="list status doctor show get set activate deactivate reset thermal stop
 # ---------------------------------------------------------------------------
 # watch (the fake udevadm replays events in udevadm's format)
 
-events_file() {
-	cat >"$W/events" <<'EOF'
-UDEV  [1000.250000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000 (dsmil)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000
-SUBSYSTEM=dsmil
-DSMIL_STATE=active
-DEVTYPE=dsmil_device
-SEQNUM=100
-
-UDEV  [1001.500000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000 (dsmil)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000
-SUBSYSTEM=dsmil
-DSMIL_STATE=emergency
-DSMIL_EVENT=thermal_trip
-DSMIL_TEMP=95500
-DEVTYPE=dsmil_device
-SEQNUM=101
-
-UDEV  [1001.600000] change   /devices/platform/serial8250 (platform)
-ACTION=change
-DEVPATH=/devices/platform/serial8250
-SUBSYSTEM=platform
-SEQNUM=102
-
-UDEV  [1001.700000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0 (dsmil)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0
-SUBSYSTEM=dsmil
-DEVTYPE=dsmil_group
-SEQNUM=103
-
-UDEV  [1002.000000] change   /devices/platform/dsmil.1 (platform)
-ACTION=change
-DEVPATH=/devices/platform/dsmil.1
-SUBSYSTEM=platform
-DSMIL_EVENT=emergency_stop
-DRIVER=dsmil
-SEQNUM=104
-
-UDEV  [1003.000000] add      /devices/platform/dsmil.2 (platform)
-ACTION=add
-DEVPATH=/devices/platform/dsmil.2
-SUBSYSTEM=platform
-SEQNUM=105
-
-UDEV  [1003.100000] add      /devices/platform/dsmil.2/dsmil/dsmil2:g0 (dsmil)
-ACTION=add
-DEVPATH=/devices/platform/dsmil.2/dsmil/dsmil2:g0
-SUBSYSTEM=dsmil
-DEVTYPE=dsmil_group
-SEQNUM=106
-
-EOF
-	export FAKE_UDEV_EVENTS=$W/events FAKE_UDEV_ARGS=$W/udev.args FAKE_UDEV_PIDFILE=$W/udev.pid
-}
+# events_file: see helpers.bash
 
 @test "watch: one line per dsmil event, others ignored" {
 	for sh in $SHELLS; do

@@ -143,3 +143,65 @@ fails() {
 			fail "more than one line on stderr: $stderr"
 	fi
 }
+
+# events_file: the fake udevadm (fixture.bash) replays these events in
+# udevadm's --property format: 0x8000 active at 1000.25, its thermal trip at
+# 1001.5 (95.5 C), an unrelated platform device, a group change, dsmil.1's
+# emergency stop at 1002, dsmil.2 added at 1003.
+events_file() {
+	cat >"$W/events" <<'EOF'
+UDEV  [1000.250000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000 (dsmil)
+ACTION=change
+DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000
+SUBSYSTEM=dsmil
+DSMIL_STATE=active
+DEVTYPE=dsmil_device
+SEQNUM=100
+
+UDEV  [1001.500000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000 (dsmil)
+ACTION=change
+DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0/dsmil0:8000
+SUBSYSTEM=dsmil
+DSMIL_STATE=emergency
+DSMIL_EVENT=thermal_trip
+DSMIL_TEMP=95500
+DEVTYPE=dsmil_device
+SEQNUM=101
+
+UDEV  [1001.600000] change   /devices/platform/serial8250 (platform)
+ACTION=change
+DEVPATH=/devices/platform/serial8250
+SUBSYSTEM=platform
+SEQNUM=102
+
+UDEV  [1001.700000] change   /devices/platform/dsmil.0/dsmil/dsmil0:g0 (dsmil)
+ACTION=change
+DEVPATH=/devices/platform/dsmil.0/dsmil/dsmil0:g0
+SUBSYSTEM=dsmil
+DEVTYPE=dsmil_group
+SEQNUM=103
+
+UDEV  [1002.000000] change   /devices/platform/dsmil.1 (platform)
+ACTION=change
+DEVPATH=/devices/platform/dsmil.1
+SUBSYSTEM=platform
+DSMIL_EVENT=emergency_stop
+DRIVER=dsmil
+SEQNUM=104
+
+UDEV  [1003.000000] add      /devices/platform/dsmil.2 (platform)
+ACTION=add
+DEVPATH=/devices/platform/dsmil.2
+SUBSYSTEM=platform
+SEQNUM=105
+
+UDEV  [1003.100000] add      /devices/platform/dsmil.2/dsmil/dsmil2:g0 (dsmil)
+ACTION=add
+DEVPATH=/devices/platform/dsmil.2/dsmil/dsmil2:g0
+SUBSYSTEM=dsmil
+DEVTYPE=dsmil_group
+SEQNUM=106
+
+EOF
+	export FAKE_UDEV_EVENTS=$W/events FAKE_UDEV_ARGS=$W/udev.args FAKE_UDEV_PIDFILE=$W/udev.pid
+}
