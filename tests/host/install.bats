@@ -68,7 +68,7 @@ installed() {
 		# neither lib/ nor ../lib/dsmil beside it: DSMIL_LIBDIR finds it
 		run --separate-stderr env DSMIL_LIBDIR="$W/root/opt/dsm/lib" "$sh" "$W/root/usr/bin/dsmilctl" status
 		assert_success
-		assert_line --index 0 --partial 'dsmil.0: backend sim'
+		assert_line --index 1 --partial 'dsmil.0: backend sim'
 		# without it: one clear message naming DSMIL_LIBDIR, exit 1
 		run --separate-stderr "$sh" "$W/root/usr/bin/dsmilctl" status
 		assert_equal "$status" 1
