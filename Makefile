@@ -31,11 +31,17 @@
 #
 # KDIR defaults to the running kernel's build tree, or to the newest
 # installed Debian headers when the running kernel has none (as on a
-# build host without module support).  KVER=... picks a kernel by release.
+# build host without module support).  KVER=... picks a kernel by release;
+# its headers come from the kernel cache of tests/vm/deps.sh when they are
+# there (DSMIL_CACHE_DIR, default /var/cache/dsmil).
 
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else ls -1d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | cut -d/ -f4; fi)
-KDIR ?= /lib/modules/$(KVER)/build
+# The headers tests/vm/deps.sh unpacked into its kernel cache win (the
+# 6.12 backports' headers cannot be installed without their image).
+DSMIL_CACHE_DIR ?= /var/cache/dsmil
+KDIR ?= $(firstword $(wildcard $(DSMIL_CACHE_DIR)/kernels/$(KVER)/lib/modules/$(KVER)/build) \
+	/lib/modules/$(KVER)/build)
 
 MODULE := dsmil-84dev
 

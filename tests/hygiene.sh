@@ -77,7 +77,8 @@ kernel_scripts() {
 # does, so the guest suites of the same `make check` reuse them instead
 # of building again (W=1 and C=2 only add warnings and checks).
 check_build() {
-	local kver=$1 log=$2 kdir=/lib/modules/$1/build
+	local kver=$1 log=$2 kdir
+	kdir=$(kernel_kdir "$kver")
 	with_driver_tree - "$kdir" \
 		_build_and_keep "$kver" "$kdir" W=1 C=2 >"$log.raw" 2>&1 || {
 		cat "$log.raw" >"$log"

@@ -6,8 +6,9 @@
 #
 # Stage 1 (in the initramfs): load the virtio/9p/overlay modules shipped in
 # the initramfs, mount the host's root read-only over 9p (tag "hostroot"),
-# put a tmpfs overlay on top so the guest may write anywhere, mount the
-# per-run results share (tag "results") at /.dsmil-run inside it, and
+# put a tmpfs overlay on top so the guest may write anywhere, bind the
+# kernel's modules from the kernel cache at /lib/modules/REL (below), mount
+# the per-run results share (tag "results") at /.dsmil-run inside it, and
 # switch_root into it.
 #
 # Stage 2 (PID 1 in the new root, this same script run by a copy of
@@ -72,10 +73,13 @@ done </lib/modules/load-order
 # (run-guest.sh --append) picks another mode.  The results share is written
 # by the guest and read by the host while it runs: no caching there.
 P9="trans=virtio,version=9p2000.L,msize=512000"
-HOSTCACHE=loose
+HOSTCACHE=loose MODULES=""
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
-	case $arg in dsmil.hostcache=*) HOSTCACHE=${arg#*=} ;; esac
+	case $arg in
+	dsmil.hostcache=*) HOSTCACHE=${arg#*=} ;;
+	dsmil.modules=*) MODULES=${arg#*=} ;;
+	esac
 done
 mkdir -p /lower /rw /newroot
 mount -t 9p -o "$P9,ro,cache=$HOSTCACHE" hostroot /lower || die "mount hostroot"
@@ -83,6 +87,19 @@ mount -t tmpfs -o mode=0755 tmpfs /rw || die "mount tmpfs"
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
 	overlay /newroot || die "mount overlay"
+# The host has the kernels' headers but not their images: the modules are
+# in the kernel cache (tests/vm/deps.sh), whose lib/modules/REL run-guest.sh
+# names with dsmil.modules=DIR.  Bound at /lib/modules/REL, it is
+# writable (through the overlay) like the rest; the headers package's
+# build and source links of the host's /lib/modules/REL are kept.
+if [ -n "$MODULES" ]; then
+	md=/newroot/lib/modules/$(uname -r)
+	mkdir -p "$md"
+	build=$(readlink "$md/build") source=$(readlink "$md/source")
+	mount --bind "/newroot$MODULES" "$md" || die "bind $MODULES"
+	[ -z "$build" ] || [ -L "$md/build" ] || ln -s "$build" "$md/build"
+	[ -z "$source" ] || [ -L "$md/source" ] || ln -s "$source" "$md/source"
+fi
 mkdir -p /newroot/.dsmil-run
 mount -t 9p -o "$P9,cache=none" results /newroot/.dsmil-run || die "mount results"
 

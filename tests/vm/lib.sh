@@ -38,6 +38,31 @@ prune_runs() {
 		done
 }
 
+# kernel_root REL: the kernel cache dir of REL (tests/vm/deps.sh unpacks
+# Debian's image package there): boot/vmlinuz-REL and lib/modules/REL/.
+kernel_root() {
+	printf '%s/kernels/%s\n' "${DSMIL_CACHE_DIR:-/var/cache/dsmil}" "$1"
+}
+
+# kernel_kdir REL: the kernel build tree of REL: the headers in the cache
+# (the 6.12 backports' headers depend on their image, so deps.sh unpacks
+# them there), else the installed ones (/lib/modules/REL/build).
+kernel_kdir() {
+	local kdir
+	kdir=$(kernel_root "$1")/lib/modules/$1/build
+	[ -d "$kdir" ] || kdir=/lib/modules/$1/build
+	printf '%s\n' "$kdir"
+}
+
+# kernel_usable REL: true when REL can be booted (image and modules in
+# the cache) and built against (kernel_kdir).
+kernel_usable() {
+	local root
+	root=$(kernel_root "$1")
+	[ -s "$root/.package" ] && [ -r "$root/boot/vmlinuz-$1" ] &&
+		[ -d "$root/lib/modules/$1/kernel" ] && [ -d "$(kernel_kdir "$1")" ]
+}
+
 # ko_path REL: where the module built for REL is kept.
 ko_path() {
 	printf '%s/build/%s/%s.ko\n' "$REPO" "$1" "$MODULE"
@@ -74,10 +99,10 @@ with_driver_tree() {
 # there from the same sources for the same kernel tree (module_key: e.g.
 # the W=1 build of tests/hygiene.sh earlier in the same `make check`) is
 # reused instead of built again.
-# DSMIL_KDIR overrides the kernel build tree (default
-# /lib/modules/REL/build), e.g. for a self-built debug kernel.
+# DSMIL_KDIR overrides the kernel build tree (default: kernel_kdir REL),
+# e.g. for a self-built debug kernel.
 build_module() {
-	local rel=$1 kdir=${DSMIL_KDIR:-/lib/modules/$1/build}
+	local rel=$1 kdir=${DSMIL_KDIR:-$(kernel_kdir "$1")}
 	mkdir -p "$REPO/build/$rel"
 	with_driver_tree "$rel" "$kdir" _reuse_or_build "$rel" "$kdir"
 }

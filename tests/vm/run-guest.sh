@@ -4,8 +4,11 @@
 # run-guest.sh --kver REL [--timeout SEC] [--append "ARGS"] [--env NAME=VAL]...
 #              [--run-dir DIR] -- CMD [ARGS...]
 #
-# Boot the installed Debian kernel REL in QEMU and run CMD as root inside
-# it, with the repo root as cwd, and return CMD's exit status.
+# Boot the Debian kernel REL in QEMU and run CMD as root inside it, with
+# the repo root as cwd, and return CMD's exit status.  The kernel and its
+# modules come from the kernel cache filled by tests/vm/deps.sh
+# ($DSMIL_CACHE_DIR/kernels/REL/: boot/vmlinuz-REL, lib/modules/REL/),
+# never from the host's /boot or /lib/modules/REL/kernel.
 #   --timeout SEC   kill QEMU and fail after SEC s [DSMIL_VM_TIMEOUT or 600]
 #   --append ARGS   more kernel command line
 #   --env N=V       one more variable for CMD (repeatable)
@@ -13,7 +16,9 @@
 #
 # The guest sees the host's whole filesystem read-only (9p) under a tmpfs
 # overlay, so it can write anywhere (e.g. /lib/modules/REL) without
-# touching the host; /tmp and /run are fresh tmpfs.  CMD's stdout/stderr
+# touching the host; /tmp and /run are fresh tmpfs.  Its /lib/modules/REL
+# is the cache's lib/modules/REL (bound there by the initramfs /init, with
+# the host's build and source links of the headers package).  CMD's stdout/stderr
 # are streamed to ours while it runs.  Everything of a run is kept in its
 # run dir (printed on failure):
 #   cmd.sh env guest-run.sh   what the guest ran
@@ -47,10 +52,12 @@
 #   DSMIL_VM_MEM [2G]  DSMIL_VM_SMP [2]  DSMIL_VM_TIMEOUT [600]
 #   DSMIL_VM_CONSOLE=1   also show the serial console live (on stderr)
 #   DSMIL_QEMU_ARGS      more QEMU arguments (split on whitespace)
-#   DSMIL_VM_KERNEL      boot this image instead of /boot/vmlinuz-REL (a
-#                        self-built kernel: without /lib/modules/REL, it
-#                        must have virtio-pci/9p/overlay built in)
-#   DSMIL_LOG_DIR [build/logs]  DSMIL_CACHE_DIR [/var/cache/dsmil]
+#   DSMIL_VM_KERNEL      boot this image instead of the cached
+#                        vmlinuz-REL (a self-built kernel: without cached
+#                        modules, it must have virtio-pci/9p/overlay built in)
+#   DSMIL_LOG_DIR [build/logs]
+#   DSMIL_CACHE_DIR [/var/cache/dsmil]  kernels/REL/: the kernel cache;
+#                        REL/: the initramfs (or build/cache when not writable)
 #   DSMIL_GUEST_LOCK [/run/lock/dsmil-guest.lock]  one guest at a time;
 #                        "none": no lock
 #   DSMIL_DMESG_IGNORE   ERE of kernel log lines not to fail on
@@ -78,7 +85,7 @@ SPLAT_RE='\bBUG\b|\bWARNING\b|Oops|general protection|refcount_t|list_del corrup
 # (a real hang also ends in the host-side timeout).
 BASE_CMDLINE="console=ttyS0 panic=-1 rcupdate.rcu_cpu_stall_timeout=300 watchdog_thresh=60"
 
-KVER="" VMLINUZ="" TIMEOUT=${DSMIL_VM_TIMEOUT:-600} APPEND="" RUN_DIR=""
+KVER="" VMLINUZ="" KROOT="" MODDIR="" TIMEOUT=${DSMIL_VM_TIMEOUT:-600} APPEND="" RUN_DIR=""
 EXTRA_ENV=() CMD=()
 
 usage() {
@@ -107,12 +114,22 @@ parse_args() {
 	[ -n "$KVER" ] || usage
 	[ "${#CMD[@]}" -gt 0 ] || usage
 	[[ $TIMEOUT =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
-	VMLINUZ=${DSMIL_VM_KERNEL:-/boot/vmlinuz-$KVER}
+	KROOT=$(kernel_root "$KVER")
+	[ "${KROOT#/}" != "$KROOT" ] || KROOT=$PWD/$KROOT
+	VMLINUZ=${DSMIL_VM_KERNEL:-$KROOT/boot/vmlinuz-$KVER}
 	[ -r "$VMLINUZ" ] || die "no $VMLINUZ: run 'make deps'"
 	# A self-built kernel (DSMIL_VM_KERNEL) may have no modules tree when
 	# 9p/overlay are built in; a Debian one must have it.
-	[ -d "/lib/modules/$KVER/kernel" ] || [ -n "${DSMIL_VM_KERNEL:-}" ] ||
-		die "no /lib/modules/$KVER/kernel: run 'make deps'"
+	MODDIR=$KROOT/lib/modules/$KVER
+	if [ ! -d "$MODDIR/kernel" ]; then
+		[ -n "${DSMIL_VM_KERNEL:-}" ] || die "no $MODDIR/kernel: run 'make deps'"
+		MODDIR=""
+	fi
+}
+
+# modinfo_k ARGS...: modinfo for KVER's modules in the kernel cache.
+modinfo_k() {
+	modinfo -b "$KROOT" -k "$KVER" "$@"
 }
 
 # ---- initramfs ---------------------------------------------------------
@@ -126,12 +143,12 @@ module_closure() {
 		local mod=$1 dep file
 		[ -z "${seen[$mod]:-}" ] || return 0
 		seen[$mod]=1
-		if ! file=$(modinfo -k "$KVER" -n "$mod" 2>/dev/null); then
-			[ ! -d "/lib/modules/$KVER/kernel" ] || die "module $mod not found for $KVER"
+		if ! file=$(modinfo_k -n "$mod" 2>/dev/null); then
+			[ -z "$MODDIR" ] || die "module $mod not found for $KVER"
 			return 0 # no modules tree: must be built in
 		fi
 		[ "$file" != "(builtin)" ] || return 0
-		for dep in $(modinfo -k "$KVER" -F depends "$mod" | tr ',' ' '); do
+		for dep in $(modinfo_k -F depends "$mod" | tr ',' ' '); do
 			_visit "$dep"
 		done
 		printf '%s %s\n' "$mod" "$file"
@@ -291,7 +308,7 @@ run_qemu() {
 		-nodefaults -display none -no-reboot -nic none -monitor none \
 		-serial "file:$RUN_DIR/console.log" \
 		-kernel "$VMLINUZ" -initrd "$initrd" \
-		-append "$BASE_CMDLINE $APPEND" \
+		-append "$BASE_CMDLINE${MODDIR:+ dsmil.modules=$MODDIR} $APPEND" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$RUN_DIR,mount_tag=results,security_model=none" \
 		"${extra[@]}" \
