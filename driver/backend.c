@@ -112,9 +112,14 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 		return 0;
 	if (dsmil_token_quarantined(d->token))
 		return -EPERM;
-	/* Checked right before the call: a stop may be waiting already. */
+	/*
+	 * Checked right before the call: a stop may be waiting already, and
+	 * nothing is switched on without a temperature to watch it by.
+	 */
 	if (action == DSMIL_ACT_ACTIVATE) {
-		ret = dsmil_fw_throttle(inst);
+		ret = dsmil_thermal_may_activate(inst);
+		if (!ret)
+			ret = dsmil_fw_throttle(inst);
 		if (ret)
 			return ret;
 	}
@@ -157,7 +162,7 @@ int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
 
 /**
  * dsmil_fw_temperature() - read the temperature of one group
- * @inst: the instance, with inst->lock held
+ * @inst: the instance, with or without inst->lock
  * @group: group index
  * @millideg: result, millidegrees Celsius
  *
@@ -166,7 +171,6 @@ int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
 int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 			 int *millideg)
 {
-	lockdep_assert_held(&inst->lock);
 	if (!inst->backend->temperature)
 		return -ENODATA;
 	return inst->backend->temperature(inst, group, millideg);

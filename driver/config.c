@@ -19,6 +19,7 @@
 #define DSMIL_POLL_MS_MAX	10000
 #define DSMIL_SMI_TIMEOUT_MIN	50
 #define DSMIL_SMI_TIMEOUT_MAX	200
+#define DSMIL_GRACE_MS_MAX	60000
 
 static int dsmil_params_check(const struct dsmil_params *p)
 {
@@ -33,6 +34,11 @@ static int dsmil_params_check(const struct dsmil_params *p)
 	    p->thermal_poll_ms > DSMIL_POLL_MS_MAX) {
 		pr_err("thermal_poll_ms=%u: must be %u..%u\n",
 		       p->thermal_poll_ms, DSMIL_POLL_MS_MIN, DSMIL_POLL_MS_MAX);
+		return -EINVAL;
+	}
+	if (p->thermal_grace_ms > DSMIL_GRACE_MS_MAX) {
+		pr_err("thermal_grace_ms=%u: must be 0..%u\n",
+		       p->thermal_grace_ms, DSMIL_GRACE_MS_MAX);
 		return -EINVAL;
 	}
 	if (p->smi_timeout_ms < DSMIL_SMI_TIMEOUT_MIN ||
@@ -76,6 +82,7 @@ int dsmil_config_init(struct dsmil_config *cfg,
 	cfg->smi_timeout_ms = params->smi_timeout_ms;
 	cfg->thermal_threshold = params->thermal_threshold * 1000;
 	cfg->thermal_poll_ms = params->thermal_poll_ms;
+	cfg->thermal_grace_ms = params->thermal_grace_ms;
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(dsmil_config_init, DSMIL_NS);

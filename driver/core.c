@@ -118,6 +118,16 @@ static ssize_t emergency_stop_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(emergency_stop);
 
+static ssize_t thermal_source_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  inst->backend->thermal_source(inst) ?: "none");
+}
+static DEVICE_ATTR_RO(thermal_source);
+
 static ssize_t mmio_base_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -153,6 +163,7 @@ static struct attribute *dsmil_platform_attrs[] = {
 	&dev_attr_thermal_threshold.attr,
 	&dev_attr_thermal_hysteresis.attr,
 	&dev_attr_emergency_stop.attr,
+	&dev_attr_thermal_source.attr,
 	&dev_attr_mmio_base.attr,
 	&dev_attr_mmio_size.attr,
 	&dev_attr_mmio_chunks_mapped.attr,

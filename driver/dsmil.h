@@ -131,13 +131,18 @@ struct platform_device;
  * @is_active: read whether the device behind @token is on (optional:
  *	without it a device starts "ready")
  * @temperature: temperature of group @group in millidegrees Celsius
+ * @thermal_source: name of the source of @temperature, shown by the
+ *	platform "thermal_source" file; NULL when the administrator opted
+ *	out of thermal protection (then @temperature is never relied on)
  * @may_write: 0 when writes may reach the firmware, else the errno
  *	(optional; -EROFS on the read-only real firmware)
  * @region_populate: a simulated firmware: its register windows live in
  *	kernel memory, and this writes their headers (optional; a backend
  *	without it can only get windows from a firmware-reserved region)
  *
- * All calls but create/destroy run with inst->lock held and may sleep.
+ * All calls but create/destroy run with inst->lock held and may sleep,
+ * but @temperature and @thermal_source, which may also be called without
+ * it (the thermal monitor samples before taking the lock).
  */
 struct dsmil_backend_ops {
 	const char *name;
@@ -152,6 +157,7 @@ struct dsmil_backend_ops {
 	int (*is_active)(struct dsmil_instance *inst, u16 token, bool *on);
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
+	const char *(*thermal_source)(struct dsmil_instance *inst);
 	int (*may_write)(struct dsmil_instance *inst);
 	void (*region_populate)(struct dsmil_instance *inst);
 };
@@ -162,6 +168,7 @@ struct dsmil_backend_ops {
  * @smi_timeout_ms: upper bound of one firmware call
  * @thermal_threshold: platform ceiling, degrees Celsius
  * @thermal_poll_ms: thermal monitor period while all is cool
+ * @thermal_grace_ms: how long readings may fail before every device stops
  *
  * dsmil-84dev and dsmil-sim read the same parameters through one parser,
  * dsmil_config_init().
@@ -171,6 +178,7 @@ struct dsmil_params {
 	unsigned int smi_timeout_ms;
 	unsigned int thermal_threshold;
 	unsigned int thermal_poll_ms;
+	unsigned int thermal_grace_ms;
 };
 
 /**
@@ -183,6 +191,7 @@ struct dsmil_params {
  * @smi_timeout_ms: upper bound of one firmware call
  * @thermal_threshold: platform ceiling, millidegrees Celsius
  * @thermal_poll_ms: thermal monitor period while all is cool
+ * @thermal_grace_ms: how long readings may fail before every device stops
  * @mmio_base: physical base of the register region (real firmware only)
  * @mmio_size: its size in bytes, 0 for none
  * @sim_absent: devices (by index) the simulated firmware does not provide
@@ -198,6 +207,7 @@ struct dsmil_config {
 	unsigned int smi_timeout_ms;
 	int thermal_threshold;
 	unsigned int thermal_poll_ms;
+	unsigned int thermal_grace_ms;
 	u64 mmio_base;
 	u64 mmio_size;
 	DECLARE_BITMAP(sim_absent, DSMIL_MAX_DEVICES);
@@ -250,6 +260,13 @@ struct dsmil_thermal_stats {
  * @hysteresis: how far below a limit a temperature must fall to clear
  * @platform_tripped: some group reached @threshold and has not cooled
  * @manual_stop: emergency_stop was set by a person
+ * @no_source: the administrator opted out (thermal_source "none")
+ * @readings_ok: the last sample read every group: activation allowed
+ * @faulted: readings failed for longer than the grace: all stopped
+ * @failing_since: when readings started failing (0: they do not)
+ * @last_sample: when the last sample acted upon was taken
+ * @trip_at: per group, the lowest limit of a member a crossing would stop
+ *	(INT_MAX: none); read without the lock to announce a stop early
  * @stats: counters shown in the platform statistics directory
  * @stops_pending: stops waiting for inst->lock: while non-zero no
  *	activation reaches the firmware and no caller waits for a rate slot
@@ -263,6 +280,12 @@ struct dsmil_thermal {
 	int hysteresis;
 	bool platform_tripped;
 	bool manual_stop;
+	bool no_source;
+	bool readings_ok;
+	bool faulted;
+	ktime_t failing_since;
+	ktime_t last_sample;
+	int trip_at[DSMIL_MAX_GROUPS];
 	struct dsmil_thermal_stats stats;
 	atomic_t stops_pending;
 	wait_queue_head_t stop_wq;
@@ -318,6 +341,22 @@ static inline unsigned int dsmil_device_slot(const struct dsmil_device *d)
 static inline bool dsmil_stop_pending(struct dsmil_instance *inst)
 {
 	return atomic_read(&inst->thermal.stops_pending) > 0;
+}
+
+/*
+ * dsmil_stop_begin() - a stop is on its way: from now on no activation
+ * reaches the firmware and rate-limit waits end; dsmil_stop_end() once
+ * it is done.
+ */
+static inline void dsmil_stop_begin(struct dsmil_instance *inst)
+{
+	atomic_inc(&inst->thermal.stops_pending);
+	wake_up_all(&inst->thermal.stop_wq);
+}
+
+static inline void dsmil_stop_end(struct dsmil_instance *inst)
+{
+	atomic_dec(&inst->thermal.stops_pending);
 }
 
 /* hwmon alarm bits of a group (dsmil_group_alarms()) */
@@ -407,6 +446,7 @@ void dsmil_thermal_start(struct dsmil_instance *inst);
 void dsmil_thermal_stop(struct dsmil_instance *inst);
 void dsmil_thermal_evaluate(struct dsmil_instance *inst);
 void dsmil_thermal_notify(struct dsmil_instance *inst);
+int dsmil_thermal_may_activate(struct dsmil_instance *inst);
 void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on,
 				   ktime_t trigger);
 int dsmil_thermal_set_limit(struct dsmil_instance *inst,
@@ -449,6 +489,13 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 extern const struct dsmil_backend_ops dsmil_smbios_backend;
 bool dsmil_smbios_detect(void);
 int dsmil_smbios_check_params(void);
+
+/* zone.c: the thermal zone behind the smbios backend's temperatures */
+int dsmil_zone_check_params(void);
+int dsmil_zone_temperature(struct dsmil_instance *inst, unsigned int group,
+			   int *millideg);
+const char *dsmil_zone_source(struct dsmil_instance *inst);
+void dsmil_zone_announce(struct dsmil_instance *inst);
 
 /* group.c, device.c: class objects */
 int dsmil_groups_create(struct dsmil_instance *inst);

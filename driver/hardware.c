@@ -39,6 +39,11 @@ module_param(thermal_poll_ms, uint, 0444);
 MODULE_PARM_DESC(thermal_poll_ms,
 		 "Thermal monitor period in ms while all groups are cool, 10..10000 (default 100)");
 
+static unsigned int thermal_grace_ms = 1000;
+module_param(thermal_grace_ms, uint, 0444);
+MODULE_PARM_DESC(thermal_grace_ms,
+		 "How long temperature readings may fail, in ms, 0..60000 (default 1000), before every device stops");
+
 /* Physical addresses: kernel lockdown refuses hardware parameters. */
 static unsigned long long mmio_base;
 module_param_hw(mmio_base, ullong, iomem, 0444);
@@ -106,6 +111,7 @@ int dsmil_hardware_init(void)
 		.smi_timeout_ms		= smi_timeout_ms,
 		.thermal_threshold	= thermal_threshold,
 		.thermal_poll_ms	= thermal_poll_ms,
+		.thermal_grace_ms	= thermal_grace_ms,
 	};
 	struct platform_device *pdev;
 	struct dsmil_config cfg;
@@ -114,6 +120,8 @@ int dsmil_hardware_init(void)
 	ret = dsmil_config_init(&cfg, &params);
 	if (!ret)
 		ret = dsmil_smbios_check_params();
+	if (!ret)
+		ret = dsmil_zone_check_params();
 	if (ret)
 		return ret;
 	if (!dsmil_hardware_present())

@@ -71,13 +71,14 @@ static void dsmil_device_set_state(struct dsmil_device *d,
 
 /*
  * A call that never reached the firmware (refused, cancelled by a stop,
- * interrupted while waiting for a rate slot) changed nothing; any other
+ * interrupted while waiting for a rate slot, refused for want of a
+ * temperature) changed nothing; any other
  * failure leaves the device in an unknown state.
  */
 static bool dsmil_fw_failed(int err)
 {
 	return err && err != -EROFS && err != -ERESTARTSYS &&
-	       err != -ECANCELED && err != -EPERM;
+	       err != -ECANCELED && err != -EPERM && err != -ENODATA;
 }
 
 /*
@@ -212,8 +213,10 @@ static bool dsmil_device_stuck(const struct dsmil_device *d)
  * the whole request (-EBUSY) before any call, and when a call fails the
  * members already switched on are switched off again.  The rollback only
  * ever deactivates; a member whose rollback fails is in error.  A stop
- * requested meanwhile cancels the rest (-ECANCELED) and does the
- * switching off itself, without waiting for a rollback.
+ * requested meanwhile (by hand or a thermal trip) cancels the rest
+ * (-ECANCELED) and the rollback runs as well: a trip of another group
+ * must not leave this one half on, and the switching off is what the
+ * stop would do anyway, one call per member (never throttled).
  */
 static int dsmil_group_activate(struct dsmil_group *g)
 {
@@ -239,8 +242,8 @@ static int dsmil_group_activate(struct dsmil_group *g)
 		if (d->state != before)
 			changed |= BIT(i);
 	}
-	if (!ret || ret == -ECANCELED)
-		return ret;
+	if (!ret)
+		return 0;
 	for_each_set_bit(i, &changed, n)
 		if (dsmil_device_request(g->members[i], DSMIL_REQ_READY))
 			dev_err_ratelimited(&g->members[i]->dev,

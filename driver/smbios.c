@@ -17,7 +17,6 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/thermal.h>
 #include <linux/wait.h>
 
 #include "dell-smbios-api.h"
@@ -32,11 +31,6 @@ static bool allow_writes;
 module_param(allow_writes, bool, 0444);
 MODULE_PARM_DESC(allow_writes,
 		 "Let token writes and activations reach real firmware (default: read-only)");
-
-static char *thermal_zone = "x86_pkg_temp";
-module_param(thermal_zone, charp, 0444);
-MODULE_PARM_DESC(thermal_zone,
-		 "Thermal zone giving the group temperatures on the smbios backend (default x86_pkg_temp)");
 
 #define DSMIL_SMBIOS_RATE_MAX	1000
 #define DSMIL_SMBIOS_OFF_VALUE	0
@@ -228,21 +222,6 @@ static int dsmil_smbios_deactivate(struct dsmil_instance *inst, u16 token)
 	return dsmil_smbios_set_location(inst, token, DSMIL_SMBIOS_OFF_VALUE);
 }
 
-/*
- * Looked up on every read: a thermal zone can go away, and 6.1 offers
- * no reference to hold on one.
- */
-static int dsmil_smbios_temperature(struct dsmil_instance *inst,
-				    unsigned int group, int *millideg)
-{
-	struct thermal_zone_device *tz;
-
-	tz = thermal_zone_get_zone_by_name(thermal_zone);
-	if (IS_ERR(tz))
-		return -ENODATA;
-	return thermal_zone_get_temp(tz, millideg);
-}
-
 static bool dsmil_smbios_overlaps(const struct dsmil_instance *a,
 				  const struct dsmil_instance *b)
 {
@@ -293,9 +272,7 @@ static int dsmil_smbios_create(struct dsmil_instance *inst)
 			inst->cfg.token_base, inst->device_count);
 		goto err;
 	}
-	if (IS_ERR(thermal_zone_get_zone_by_name(thermal_zone)))
-		dev_info(inst->dev, "no thermal zone '%s': temperatures unavailable, devices left alone\n",
-			 thermal_zone);
+	dsmil_zone_announce(inst);
 	inst->backend_priv = sb;
 	return 0;
 
@@ -367,6 +344,7 @@ const struct dsmil_backend_ops dsmil_smbios_backend = {
 	.activate	= dsmil_smbios_activate,
 	.deactivate	= dsmil_smbios_deactivate,
 	.is_active	= dsmil_smbios_is_active,
-	.temperature	= dsmil_smbios_temperature,
+	.temperature	= dsmil_zone_temperature,
+	.thermal_source	= dsmil_zone_source,
 	.may_write	= dsmil_smbios_may_write,
 };

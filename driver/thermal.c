@@ -13,6 +13,17 @@
  * then userspace is told.  The stop latency counts the first pass and
  * everything before it from the trigger on.
  *
+ * A trip preempts like the manual stop: the monitor (and a firmware
+ * notification) samples the temperatures without inst->lock and, when
+ * the sample will stop a device, announces a pending stop before taking
+ * the lock, so that a request holding it gives it up after its firmware
+ * call in flight.  The latency counts from that sample.
+ *
+ * Thermal safety fails safe: while the source gives no reading nothing
+ * is switched on (-ENODATA), and readings that fail for longer than the
+ * grace period stop every device like a platform trip, until they come
+ * back.  Only the administrator can opt out (thermal source "none").
+ *
  * The monitor runs on the freezable system workqueue: it makes no
  * firmware call while the system is suspended.
  */
@@ -24,6 +35,14 @@
 #include "compat.h"
 #include "dsmil.h"
 #include "trace.h"
+
+/* One reading of every group: taken with or without inst->lock. */
+struct dsmil_thermal_sample {
+	int temp[DSMIL_MAX_GROUPS];
+	DECLARE_BITMAP(read, DSMIL_MAX_GROUPS);	/* groups that answered */
+	bool ok;				/* every group answered */
+	ktime_t at;
+};
 
 /* Devices changed by one evaluation, announced after the stop. */
 struct dsmil_thermal_changes {
@@ -93,14 +112,112 @@ static void dsmil_thermal_announce(struct dsmil_instance *inst,
 	}
 }
 
-static void dsmil_thermal_read_temps(struct dsmil_instance *inst)
+/* Read every group; the backend's sensors need no lock. */
+static void dsmil_thermal_sample(struct dsmil_instance *inst,
+				 struct dsmil_thermal_sample *s)
 {
 	unsigned int i;
-	int t;
 
-	for (i = 0; i < inst->cfg.groups; i++)
-		if (!dsmil_fw_temperature(inst, i, &t))
-			inst->groups[i]->temperature = t;
+	bitmap_zero(s->read, DSMIL_MAX_GROUPS);
+	s->ok = true;
+	for (i = 0; i < inst->cfg.groups; i++) {
+		if (dsmil_fw_temperature(inst, i, &s->temp[i]))
+			s->ok = false;
+		else
+			__set_bit(i, s->read);
+	}
+	s->at = ktime_get();
+}
+
+/*
+ * Lockless: will applying @s stop a device?  Reads only what the thermal
+ * state publishes (WRITE_ONCE) for it, never the devices, which a
+ * notification may outlive.  A wrong guess only costs a request in
+ * flight an -ECANCELED, or a stop one firmware call later.
+ */
+static bool dsmil_thermal_will_stop(struct dsmil_instance *inst,
+				    const struct dsmil_thermal_sample *s)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	ktime_t since = READ_ONCE(th->failing_since);
+	unsigned int i;
+
+	if (READ_ONCE(th->no_source))
+		return false;
+	if (!s->ok && !READ_ONCE(th->faulted) &&
+	    ktime_ms_delta(s->at, since ?: s->at) >= inst->cfg.thermal_grace_ms)
+		return true;
+	for_each_set_bit(i, s->read, inst->cfg.groups) {
+		if (s->temp[i] >= READ_ONCE(th->trip_at[i]))
+			return true;
+		if (!READ_ONCE(th->platform_tripped) &&
+		    s->temp[i] >= READ_ONCE(th->threshold))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Publish, for dsmil_thermal_will_stop(), the lowest limit per group
+ * among the members a crossing would stop (INT_MAX: none).
+ */
+static void dsmil_thermal_publish(struct dsmil_instance *inst)
+{
+	unsigned int g, i;
+
+	for (g = 0; g < inst->cfg.groups; g++) {
+		struct dsmil_group *grp = inst->groups[g];
+		int at = INT_MAX;
+
+		for (i = 0; i < inst->cfg.devices_per_group; i++) {
+			struct dsmil_device *d = grp->members[i];
+
+			if (dsmil_thermal_applies(d) && !d->thermal_tripped)
+				at = min(at, d->thermal_limit);
+		}
+		WRITE_ONCE(inst->thermal.trip_at[g], at);
+	}
+}
+
+/*
+ * Readings failing for longer than the grace period are a fault: every
+ * device stops until they come back.  Returns the event to announce.
+ */
+static const char *dsmil_thermal_check_readings(struct dsmil_instance *inst,
+						bool ok, ktime_t now)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+
+	th->readings_ok = ok;
+	if (ok) {
+		WRITE_ONCE(th->failing_since, 0);
+		WRITE_ONCE(th->faulted, false);
+		return NULL;
+	}
+	if (!th->failing_since)
+		WRITE_ONCE(th->failing_since, now);
+	if (th->faulted || ktime_ms_delta(now, th->failing_since) <
+			   inst->cfg.thermal_grace_ms)
+		return NULL;
+	WRITE_ONCE(th->faulted, true);
+	dev_err_ratelimited(inst->dev, "no temperature for %u ms: every device stopped\n",
+			    inst->cfg.thermal_grace_ms);
+	return "thermal_fault";
+}
+
+/**
+ * dsmil_thermal_may_activate() - may a device be switched on?
+ * @inst: the instance, with inst->lock held
+ *
+ * Return: 0, or -ENODATA while the thermal source gives no reading
+ * (unless the administrator opted out of thermal protection).
+ */
+int dsmil_thermal_may_activate(struct dsmil_instance *inst)
+{
+	lockdep_assert_held(&inst->lock);
+	if (inst->thermal.no_source || inst->thermal.readings_ok)
+		return 0;
+	return -ENODATA;
 }
 
 static int dsmil_thermal_hottest(struct dsmil_instance *inst)
@@ -115,7 +232,7 @@ static int dsmil_thermal_hottest(struct dsmil_instance *inst)
 
 static bool dsmil_thermal_device_hot(struct dsmil_device *d)
 {
-	if (d->inst->thermal.platform_tripped)
+	if (d->inst->thermal.platform_tripped || d->inst->thermal.faulted)
 		return true;
 	return dsmil_thermal_hot(d->group->temperature, d->thermal_limit,
 				 d->inst->thermal.hysteresis,
@@ -132,7 +249,7 @@ static const char *dsmil_thermal_check_platform(struct dsmil_instance *inst,
 
 	if (hot == th->platform_tripped)
 		return NULL;
-	th->platform_tripped = hot;
+	WRITE_ONCE(th->platform_tripped, hot);
 	return hot ? "thermal_trip" : "thermal_clear";
 }
 
@@ -185,20 +302,32 @@ static void dsmil_thermal_trace_trips(struct dsmil_instance *inst,
 	}
 }
 
-/**
- * dsmil_thermal_evaluate() - read the temperatures and act on them
- * @inst: a live instance, with inst->lock held
+/*
+ * Act on a sample, with inst->lock held.  One taken before the lock that
+ * is older than the last one applied is taken again: an old reading never
+ * undoes a newer one.  The stop latency counts from the sample.
  */
-void dsmil_thermal_evaluate(struct dsmil_instance *inst)
+static void dsmil_thermal_apply_sample(struct dsmil_instance *inst,
+				       struct dsmil_thermal_sample *s)
 {
+	struct dsmil_thermal *th = &inst->thermal;
 	struct dsmil_thermal_changes c = { };
-	const char *platform_event;
+	const char *platform_event, *fault_event = NULL;
 	ktime_t detected;
+	unsigned int i;
 	int hottest;
 
 	lockdep_assert_held(&inst->lock);
-	dsmil_thermal_read_temps(inst);
-	detected = ktime_get();
+	if (ktime_before(s->at, th->last_sample))
+		dsmil_thermal_sample(inst, s);
+	th->last_sample = s->at;
+	detected = s->at;
+	if (!th->no_source) {
+		for_each_set_bit(i, s->read, inst->cfg.groups)
+			inst->groups[i]->temperature = s->temp[i];
+		fault_event = dsmil_thermal_check_readings(inst, s->ok,
+							   detected);
+	}
 	hottest = dsmil_thermal_hottest(inst);
 	platform_event = dsmil_thermal_check_platform(inst, hottest);
 
@@ -208,25 +337,94 @@ void dsmil_thermal_evaluate(struct dsmil_instance *inst)
 		WRITE_ONCE(inst->thermal.stats.thermal_trips,
 			   inst->thermal.stats.thermal_trips + 1);
 
+	dsmil_thermal_publish(inst);
 	dsmil_thermal_trace_trips(inst, &c);
 	dsmil_thermal_announce(inst, &c, DSMIL_REASON_THERMAL_TRIP,
 			       DSMIL_REASON_THERMAL_CLEAR);
+	if (fault_event)
+		dsmil_notify_platform(inst, fault_event, INT_MIN);
 	if (platform_event)
 		dsmil_notify_platform(inst, platform_event, hottest);
+}
+
+/**
+ * dsmil_thermal_evaluate() - read the temperatures and act on them
+ * @inst: a live instance, with inst->lock held
+ */
+void dsmil_thermal_evaluate(struct dsmil_instance *inst)
+{
+	struct dsmil_thermal_sample s;
+
+	lockdep_assert_held(&inst->lock);
+	if (inst->thermal.no_source)
+		s.at = ktime_get();
+	else
+		dsmil_thermal_sample(inst, &s);
+	dsmil_thermal_apply_sample(inst, &s);
+}
+
+/* Poll fast while anything is tripped or within the band of a limit. */
+static unsigned long dsmil_thermal_next_poll(struct dsmil_instance *inst)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	unsigned int i;
+
+	if (th->platform_tripped || (th->failing_since && !th->faulted) ||
+	    dsmil_thermal_hottest(inst) >= th->threshold - th->hysteresis)
+		return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	for (i = 0; i < inst->cfg.groups; i++) {
+		struct dsmil_group *g = inst->groups[i];
+
+		if (g->temperature >= dsmil_group_limit(g) - th->hysteresis)
+			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	}
+	for (i = 0; i < inst->device_count; i++)
+		if (inst->devices[i]->thermal_tripped)
+			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
+	return msecs_to_jiffies(inst->cfg.thermal_poll_ms);
+}
+
+/*
+ * Sample without the lock; if the sample stops a device, announce it
+ * before waiting for the lock.  With @requeue (the monitor) the next
+ * poll is queued.  Returns without acting when the instance is not live.
+ */
+static void dsmil_thermal_check(struct dsmil_instance *inst, bool requeue)
+{
+	struct dsmil_thermal *th = &inst->thermal;
+	struct dsmil_thermal_sample s;
+	bool stop;
+
+	if (READ_ONCE(th->no_source)) {
+		s.at = ktime_get();
+		stop = false;
+	} else {
+		dsmil_thermal_sample(inst, &s);
+		stop = dsmil_thermal_will_stop(inst, &s);
+	}
+	if (stop)
+		dsmil_stop_begin(inst);
+	if (!dsmil_lock_live(inst)) {
+		dsmil_thermal_apply_sample(inst, &s);
+		if (requeue)
+			queue_delayed_work(system_freezable_wq, &th->work,
+					   dsmil_thermal_next_poll(inst));
+		mutex_unlock(&inst->lock);
+	}
+	if (stop)
+		dsmil_stop_end(inst);
 }
 
 /**
  * dsmil_thermal_notify() - the firmware reports a temperature change
  * @inst: the instance
  *
- * Evaluates at once instead of waiting for the next poll.
+ * Evaluates at once instead of waiting for the next poll, preempting a
+ * request in flight when a device will stop.
  */
 void dsmil_thermal_notify(struct dsmil_instance *inst)
 {
-	if (dsmil_lock_live(inst))
-		return;
-	dsmil_thermal_evaluate(inst);
-	mutex_unlock(&inst->lock);
+	dsmil_thermal_check(inst, false);
 }
 EXPORT_SYMBOL_NS_GPL(dsmil_thermal_notify, DSMIL_NS);
 
@@ -267,6 +465,7 @@ void dsmil_thermal_set_manual_stop(struct dsmil_instance *inst, bool on,
 		WRITE_ONCE(th->stats.emergency_stops,
 			   th->stats.emergency_stops + 1);
 	}
+	dsmil_thermal_publish(inst);
 	dsmil_thermal_announce(inst, &c, DSMIL_REASON_EMERGENCY_STOP,
 			       DSMIL_REASON_EMERGENCY_CLEAR);
 	dsmil_notify_emergency(inst, on);
@@ -319,27 +518,6 @@ void dsmil_thermal_set_threshold(struct dsmil_instance *inst, int threshold)
 	dsmil_thermal_evaluate(inst);
 }
 
-/* Poll fast while anything is tripped or within the band of a limit. */
-static unsigned long dsmil_thermal_next_poll(struct dsmil_instance *inst)
-{
-	struct dsmil_thermal *th = &inst->thermal;
-	unsigned int i;
-
-	if (th->platform_tripped ||
-	    dsmil_thermal_hottest(inst) >= th->threshold - th->hysteresis)
-		return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
-	for (i = 0; i < inst->cfg.groups; i++) {
-		struct dsmil_group *g = inst->groups[i];
-
-		if (g->temperature >= dsmil_group_limit(g) - th->hysteresis)
-			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
-	}
-	for (i = 0; i < inst->device_count; i++)
-		if (inst->devices[i]->thermal_tripped)
-			return msecs_to_jiffies(DSMIL_THERMAL_FAST_POLL_MS);
-	return msecs_to_jiffies(inst->cfg.thermal_poll_ms);
-}
-
 static void dsmil_thermal_work(struct work_struct *work)
 {
 	struct dsmil_instance *inst = container_of(to_delayed_work(work),
@@ -347,18 +525,17 @@ static void dsmil_thermal_work(struct work_struct *work)
 						   thermal.work);
 
 	/* Not live: teardown has begun and cancels the work; don't requeue. */
-	if (dsmil_lock_live(inst))
-		return;
-	dsmil_thermal_evaluate(inst);
-	queue_delayed_work(system_freezable_wq, &inst->thermal.work,
-			   dsmil_thermal_next_poll(inst));
-	mutex_unlock(&inst->lock);
+	dsmil_thermal_check(inst, true);
 }
 
 void dsmil_thermal_init(struct dsmil_instance *inst)
 {
 	inst->thermal.threshold = inst->cfg.thermal_threshold;
 	inst->thermal.hysteresis = DSMIL_THERMAL_DEFAULT_HYSTERESIS;
+	unsigned int g;
+
+	for (g = 0; g < DSMIL_MAX_GROUPS; g++)
+		inst->thermal.trip_at[g] = INT_MAX;
 	atomic_set(&inst->thermal.stops_pending, 0);
 	init_waitqueue_head(&inst->thermal.stop_wq);
 	INIT_DELAYED_WORK(&inst->thermal.work, dsmil_thermal_work);
@@ -368,6 +545,8 @@ void dsmil_thermal_init(struct dsmil_instance *inst)
 void dsmil_thermal_start(struct dsmil_instance *inst)
 {
 	lockdep_assert_held(&inst->lock);
+	WRITE_ONCE(inst->thermal.no_source,
+		   !inst->backend->thermal_source(inst));
 	dsmil_thermal_evaluate(inst);
 	queue_delayed_work(system_freezable_wq, &inst->thermal.work,
 			   dsmil_thermal_next_poll(inst));
@@ -377,131 +556,4 @@ void dsmil_thermal_start(struct dsmil_instance *inst)
 void dsmil_thermal_stop(struct dsmil_instance *inst)
 {
 	cancel_delayed_work_sync(&inst->thermal.work);
-}
-
-/* sysfs entry points: parse, then act on a live instance. */
-
-int dsmil_thermal_store_limit(struct dsmil_instance *inst,
-			      struct dsmil_group *g, struct dsmil_device *d,
-			      const char *buf, size_t count)
-{
-	int limit, ret;
-
-	ret = dsmil_parse_millideg(buf, count, DSMIL_THERMAL_MIN_THRESHOLD,
-				   INT_MAX, &limit);
-	if (ret)
-		return ret;
-	ret = dsmil_lock_live(inst);
-	if (ret)
-		return ret;
-	ret = dsmil_thermal_set_limit(inst, g, d, limit);
-	mutex_unlock(&inst->lock);
-	return ret;
-}
-
-int dsmil_thermal_store_threshold(struct dsmil_instance *inst,
-				  const char *buf, size_t count)
-{
-	int threshold, ret;
-
-	ret = dsmil_parse_millideg(buf, count, DSMIL_THERMAL_MIN_THRESHOLD,
-				   DSMIL_THERMAL_MAX_THRESHOLD, &threshold);
-	if (ret)
-		return ret;
-	ret = dsmil_lock_live(inst);
-	if (ret)
-		return ret;
-	dsmil_thermal_set_threshold(inst, threshold);
-	mutex_unlock(&inst->lock);
-	return 0;
-}
-
-int dsmil_thermal_store_hysteresis(struct dsmil_instance *inst,
-				   const char *buf, size_t count)
-{
-	int hyst, ret;
-
-	ret = dsmil_parse_millideg(buf, count, 0, DSMIL_THERMAL_MAX_HYSTERESIS,
-				   &hyst);
-	if (ret)
-		return ret;
-	ret = dsmil_lock_live(inst);
-	if (ret)
-		return ret;
-	WRITE_ONCE(inst->thermal.hysteresis, hyst);
-	dsmil_thermal_evaluate(inst);
-	mutex_unlock(&inst->lock);
-	return 0;
-}
-
-/*
- * The manual stop, from the write on: announced first, so that whoever
- * holds the lock gives it up after its firmware call in flight (no more
- * activations, no rate-limit wait), then done under the lock.  Not
- * interruptible: the wait is one firmware call at most.
- */
-static int dsmil_thermal_emergency_stop(struct dsmil_instance *inst)
-{
-	struct dsmil_thermal *th = &inst->thermal;
-	ktime_t trigger = ktime_get();
-	int ret = 0;
-
-	atomic_inc(&th->stops_pending);
-	wake_up_all(&th->stop_wq);
-	mutex_lock(&inst->lock);
-	if (inst->live)
-		dsmil_thermal_set_manual_stop(inst, true, trigger);
-	else
-		ret = -ENODEV;
-	mutex_unlock(&inst->lock);
-	atomic_dec(&th->stops_pending);
-	return ret;
-}
-
-int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
-				  const char *buf, size_t count)
-{
-	u32 on;
-	int ret;
-
-	/* A switch, not a quantity: every number but 0 and 1 is -EINVAL. */
-	ret = dsmil_parse_u32(buf, count, &on);
-	if (ret == -ERANGE || (!ret && on > 1))
-		return -EINVAL;
-	if (ret)
-		return ret;
-	if (!on) {
-		ret = dsmil_lock_live(inst);
-		if (ret)
-			return ret;
-		dsmil_thermal_set_manual_stop(inst, false, ktime_get());
-		mutex_unlock(&inst->lock);
-		return 0;
-	}
-	return dsmil_thermal_emergency_stop(inst);
-}
-
-int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit)
-{
-	int ret = dsmil_lock_live(g->inst);
-
-	if (ret)
-		return ret;
-	*limit = dsmil_group_limit(g);
-	mutex_unlock(&g->inst->lock);
-	return 0;
-}
-
-/* A live reading from the firmware, also kept for the monitor. */
-int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg)
-{
-	int ret = dsmil_lock_live(g->inst);
-
-	if (ret)
-		return ret;
-	ret = dsmil_fw_temperature(g->inst, g->index, millideg);
-	if (!ret)
-		g->temperature = *millideg;
-	mutex_unlock(&g->inst->lock);
-	return ret;
 }

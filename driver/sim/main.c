@@ -47,6 +47,11 @@ module_param(thermal_poll_ms, uint, 0444);
 MODULE_PARM_DESC(thermal_poll_ms,
 		 "Thermal monitor period in ms while all groups are cool, 10..10000 (default 100)");
 
+static unsigned int thermal_grace_ms = 1000;
+module_param(thermal_grace_ms, uint, 0444);
+MODULE_PARM_DESC(thermal_grace_ms,
+		 "How long temperature readings may fail, in ms, 0..60000 (default 1000), before every device stops");
+
 static struct platform_device *dsmil_sim_pdevs[DSMIL_SIM_MAX_INSTANCES];
 
 /**
@@ -62,6 +67,7 @@ int dsmil_sim_config(struct dsmil_config *cfg)
 		.smi_timeout_ms		= smi_timeout_ms,
 		.thermal_threshold	= thermal_threshold,
 		.thermal_poll_ms	= thermal_poll_ms,
+		.thermal_grace_ms	= thermal_grace_ms,
 	};
 	int ret;
 

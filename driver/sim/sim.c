@@ -44,6 +44,7 @@ struct dsmil_sim {
 	spinlock_t fault_lock;		/* protects fault */
 	struct dsmil_fault_spec fault;	/* what is left of the injection */
 	struct dsmil_sim_sensor *sensors;	/* one per group */
+	bool sensor_fault;		/* every sensor read fails */
 	struct dentry *dir;
 };
 
@@ -163,8 +164,15 @@ static int dsmil_sim_temperature(struct dsmil_instance *inst,
 
 	if (group >= inst->cfg.groups)
 		return -ENODEV;
+	if (READ_ONCE(sim->sensor_fault))
+		return -EIO;
 	*millideg = READ_ONCE(sim->sensors[group].millideg);
 	return 0;
+}
+
+static const char *dsmil_sim_thermal_source(struct dsmil_instance *inst)
+{
+	return "sim";
 }
 
 static int dsmil_sim_activate(struct dsmil_instance *inst, u16 token)
@@ -349,6 +357,48 @@ static const struct file_operations dsmil_sim_temp_fops = {
 	.llseek	= default_llseek,
 };
 
+static ssize_t dsmil_sim_sensor_fault_read(struct file *file,
+					   char __user *ubuf, size_t count,
+					   loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	char buf[4];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%d\n", READ_ONCE(sim->sensor_fault));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+/* A switch, evaluated at once like a temperature write. */
+static ssize_t dsmil_sim_sensor_fault_write(struct file *file,
+					    const char __user *ubuf,
+					    size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	char *buf;
+	u32 val;
+	int ret;
+
+	buf = dsmil_sim_copy_input(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = dsmil_parse_u32(buf, count, &val);
+	kfree(buf);
+	if (ret || val > 1)
+		return -EINVAL;
+	WRITE_ONCE(sim->sensor_fault, val);
+	dsmil_thermal_notify(sim->inst);
+	return count;
+}
+
+static const struct file_operations dsmil_sim_sensor_fault_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.read	= dsmil_sim_sensor_fault_read,
+	.write	= dsmil_sim_sensor_fault_write,
+	.llseek	= default_llseek,
+};
+
 static int dsmil_sim_token_writes_show(struct seq_file *s, void *unused)
 {
 	struct dsmil_sim *sim = s->private;
@@ -374,6 +424,8 @@ static void dsmil_sim_debugfs_init(struct dsmil_sim *sim)
 			    &dsmil_sim_fault_fops);
 	debugfs_create_file("token_writes", 0400, sim->dir, sim,
 			    &dsmil_sim_token_writes_fops);
+	debugfs_create_file("sensor_fault", 0600, sim->dir, sim,
+			    &dsmil_sim_sensor_fault_fops);
 	for (g = 0; g < sim->inst->cfg.groups; g++) {
 		snprintf(name, sizeof(name), "temp_g%u", g);
 		debugfs_create_file(name, 0600, sim->dir, &sim->sensors[g],
@@ -442,5 +494,6 @@ const struct dsmil_backend_ops dsmil_sim_backend = {
 	.activate	= dsmil_sim_activate,
 	.deactivate	= dsmil_sim_deactivate,
 	.temperature	= dsmil_sim_temperature,
+	.thermal_source	= dsmil_sim_thermal_source,
 	.region_populate = dsmil_sim_region_populate,
 };

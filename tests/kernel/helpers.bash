@@ -62,7 +62,7 @@ DSMIL_MODNAME=dsmil_84dev
 DSMIL_SIM_MODNAME=dsmil_sim
 DSMIL_SIM_KO=${DSMIL_SIM_KO:-${DSMIL_KO%/*}/dsmil-sim.ko}
 # the parameters dsmil_load gives to dsmil-sim (the rest go to the driver)
-DSMIL_SIM_PARAMS=" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms "
+DSMIL_SIM_PARAMS=" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms thermal_grace_ms "
 DSMIL_CLASS=/sys/class/dsmil
 DSMIL_PDEV=/sys/devices/platform/dsmil.0
 DSMIL_PDRV=/sys/bus/platform/drivers/dsmil
@@ -182,6 +182,7 @@ E_NODEV="No such device"
 E_RANGE="Numerical result out of range"
 E_TIMEDOUT="Connection timed out"
 E_IO="Input/output error"
+E_NODATA="No data available"
 
 # junk_x, junk_digits [4095], junk_bin -> REPLY: printf formats of 4 KiB of
 # junk ('x' * 4096, '1' * 4096 or 4095, every byte value 0..255 16 times)
@@ -717,6 +718,17 @@ loc() { printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000)); }
 fw_writes() {
 	loc "$1"
 	REPLY=$("$H" count "$REPLY")
+}
+
+# wait_state TOKEN STATE: poll up to 10 s for a device state
+wait_state() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		rd "$DEV$1/state"
+		[[ $REPLY == "$2" ]] && return 0
+		dsmil_sleep 0.01
+	done
+	fail "$1 is $REPLY after 10 s, expected $2"
 }
 
 # ---------------------------------------------------------------------------

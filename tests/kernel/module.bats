@@ -171,8 +171,9 @@ dsmil_lines() {
 
 @test "modinfo: every parameter of both modules, each with a description; no backend=" {
 	assert_params "$DSMIL_KO" activate smi_timeout_ms thermal_threshold thermal_poll_ms \
-		allow_writes smi_rate thermal_zone mmio_base mmio_size force
-	assert_params "$DSMIL_SIM_KO" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms
+		thermal_grace_ms allow_writes smi_rate thermal_zone mmio_base mmio_size force
+	assert_params "$DSMIL_SIM_KO" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms \
+		thermal_grace_ms
 }
 
 @test "modinfo: dsmil-sim depends on dsmil-84dev, the driver on nothing of ours" {

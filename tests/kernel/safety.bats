@@ -8,7 +8,12 @@
 #  - statistics/last_stop_latency_ns counts from the write, waits included;
 #  - a stop whose switching off fails leaves that device in error, never
 #    emergency, and clearing the stop never makes it ready;
-#  - a group reads emergency / error before active, mixed or ready.
+#  - a group reads emergency / error before active, mixed or ready;
+#  - a thermal trip preempts like the manual stop, measured from the sample;
+#  - thermal fails safe: thermal_source names the source; while the sensor
+#    fails (debugfs sim/sensor_fault) nothing is switched on (ENODATA), and
+#    past thermal_grace_ms every device stops like a trip, until readings
+#    come back.
 
 load helpers
 
@@ -61,6 +66,63 @@ g1_written() {
 	assert_group_state 1 ready
 }
 
+# trip_mid_g1 G MILLIDEG: a slow g1 activation runs (100 ms a call); once its
+# first member is on, group G's sensor reads MILLIDEG (evaluated in the
+# write, as a firmware notification is).  -> ON: members of g1 switched on,
+# MS: how long the sensor write took; the g1 write failed with ECANCELED.
+trip_mid_g1() {
+	dsmil_reload smi_timeout_ms=200
+	sim_latency 100000
+	local t0 t1
+	bg_group_write 1 active
+	wait_state_while_bg 800c active
+	now_ms; t0=$REPLY
+	wrn "$DSMIL_SIM/temp_g$1" "$2"
+	now_ms; t1=$REPLY
+	bg_group_failed "Operation canceled"
+	sim_latency 0
+	MS=$((t1 - t0))
+	# each member switched on was switched off once (2 writes), the rest
+	# of g1 never reached the firmware
+	g1_written
+	((REPLY % 2 == 0)) || fail "g1 token writes: $REPLY, expected 2 per member switched on"
+	ON=$((REPLY / 2))
+	((ON >= 1 && ON < 12)) || fail "$ON members of g1 were switched on before the trip took effect"
+}
+
+@test "a platform trip mid-way through a slow group activation preempts it like the manual stop" {
+	local ns all_e
+	trip_mid_g1 3 100000
+	printf -v all_e '%s ' emergency{,,,,,,,,,,,}
+	group_states 1
+	[[ "$REPLY " == "$all_e" ]] || fail "g1 members after the trip: $REPLY"
+	assert_group_state 3 emergency
+	# from the sample that crossed: the switch-offs (100 ms each) included
+	rd "$DSMIL_PDEV/statistics/last_stop_latency_ns"
+	ns=$REPLY
+	((ns >= ON * 100000000)) || fail "last_stop_latency_ns $ns < $ON x 100 ms"
+	((MS >= ON * 100)) || fail "the trip took $MS ms, before $ON switch-offs"
+	printf '# %d members on before the trip; the sensor write took %d ms, last_stop_latency_ns %d\n' \
+		"$ON" "$MS" "$ns" >&3
+	wrn "$DSMIL_SIM/temp_g3" 45000
+	assert_group_state 1 ready
+}
+
+@test "a trip of another group cancels a group activation, which rolls back: all or nothing" {
+	local all_r
+	# g2's limit is 90000, below the 100000 threshold: only g2 trips
+	trip_mid_g1 2 95000
+	printf -v all_r '%s ' ready{,,,,,,,,,,,}
+	group_states 1
+	[[ "$REPLY " == "$all_r" ]] || fail "g1 members after g2 tripped: $REPLY"
+	assert_group_state 1 ready
+	assert_group_state 2 emergency
+	assert_group_state 0 ready
+	printf '# %d members of g1 rolled back; the sensor write took %d ms\n' "$ON" "$MS" >&3
+	wrn "$DSMIL_SIM/temp_g2" 45000
+	assert_group_state 2 ready
+}
+
 @test "a stop that cannot switch a device off leaves it in error, and clearing keeps it there" {
 	activate 8000
 	activate 8001
@@ -104,4 +166,105 @@ g1_written() {
 	((REPLY > 0)) || fail "last_stop_latency_ns is $REPLY"
 	wrn "$DSMIL_PDEV/emergency_stop" 0
 	for ((g = 0; g < 7; g++)); do assert_group_state "$g" ready; done
+}
+
+@test "thermal_source names the source: sim, read-only" {
+	assert_content "$DSMIL_PDEV/thermal_source" sim
+	run stat -c %a "$DSMIL_PDEV/thermal_source"
+	assert_output 444
+}
+
+@test "a failing sensor: activation refused with ENODATA before any call; readings back: allowed" {
+	# a long grace: only the refusal is tested here, not the stop
+	dsmil_reload thermal_grace_ms=60000
+	activate 8001
+	wrn "$DSMIL_SIM/sensor_fault" 1
+	assert_content "$DSMIL_SIM/sensor_fault" 1
+	expect_read_errno "$E_IO" "${GRP}0/temperature"
+	expect_errno "$E_NODATA" "${DEV}8000/state" 'active\n'
+	assert_state 8000 ready
+	expect_errno "$E_NODATA" "${GRP}1/state" 'active\n'
+	group_states 1
+	[[ $REPLY == "ready ready ready ready ready ready ready ready ready ready ready ready" ]] ||
+		fail "g1 members after a refused activation: $REPLY"
+	g1_written
+	assert_equal "$REPLY" 0
+	# what is on stays on within the grace; switching off is allowed
+	assert_state 8001 active
+	deactivate 8001
+	assert_token_writes 8000=0 8001=2
+	wrn "$DSMIL_SIM/sensor_fault" 0
+	assert_content "$DSMIL_SIM/sensor_fault" 0
+	activate 8000
+	wrn "${GRP}1/state" active
+	assert_group_state 1 active
+}
+
+@test "readings failing past thermal_grace_ms stop every device like a trip, until they come back" {
+	dsmil_reload thermal_grace_ms=300
+	local t0 t1 g
+	activate 8000
+	activate 800c
+	rd "$DSMIL_PDEV/statistics/thermal_trips"
+	local trips=$REPLY
+	now_ms; t0=$REPLY
+	wrn "$DSMIL_SIM/sensor_fault" 1
+	wait_state 8000 emergency
+	now_ms; t1=$REPLY
+	((t1 - t0 >= 300)) || fail "stopped $((t1 - t0)) ms after the sensor failed, before the 300 ms grace"
+	assert_state 800c emergency
+	for ((g = 0; g < 7; g++)); do assert_group_state "$g" emergency; done
+	# one switch-off each for what was on, nothing for the rest
+	assert_token_writes 8000=2 800c=2 8001=0
+	rd "$DSMIL_PDEV/statistics/thermal_trips"
+	((REPLY == trips + 1)) || fail "thermal_trips $trips -> $REPLY, expected one more"
+	expect_errno "$E_BUSY" "${DEV}8000/state" 'active\n'
+	printf '# stopped %d ms after the sensor failed (grace 300 ms)\n' $((t1 - t0)) >&3
+	# readings back (evaluated at once): every device is ready, none active
+	wrn "$DSMIL_SIM/sensor_fault" 0
+	for ((g = 0; g < 7; g++)); do assert_group_state "$g" ready; done
+	activate 8000
+}
+
+@test "thermal_grace_ms: 0..60000; outside, neither module loads" {
+	local v
+	for v in thermal_grace_ms=60001 thermal_grace_ms=-1 thermal_grace_ms=x; do
+		dsmil_unload
+		run insmod "$DSMIL_KO" "$v"
+		assert_failure
+		assert_output --partial "Invalid"
+		dsmil_load_driver
+		run insmod "$DSMIL_SIM_KO" "$v"
+		assert_failure
+		assert_output --partial "Invalid"
+		[[ ! -e $DSMIL_PDEV ]] || fail "$DSMIL_PDEV exists after insmod dsmil-sim $v"
+	done
+	dsmil_reload thermal_grace_ms=0
+	assert_content /sys/module/dsmil_sim/parameters/thermal_grace_ms 0
+	# grace 0: the first failed reading stops everything
+	activate 8000
+	wrn "$DSMIL_SIM/sensor_fault" 1
+	assert_state 8000 emergency
+	wrn "$DSMIL_SIM/sensor_fault" 0
+	assert_state 8000 ready
+	dsmil_reload thermal_grace_ms=60000
+	assert_content /sys/module/dsmil_sim/parameters/thermal_grace_ms 60000
+}
+
+@test "thermal_zone of dsmil-84dev: a list of up to 4 zone types, or none alone" {
+	local v
+	dsmil_unload
+	for v in thermal_zone= thermal_zone=none,acpitz thermal_zone=acpitz,none \
+		thermal_zone=a,,b thermal_zone=a, thermal_zone=a,b,c,d,e \
+		thermal_zone=abcdefghijklmnopqrst; do
+		run insmod "$DSMIL_KO" "$v"
+		assert_failure
+		assert_output --partial "Invalid"
+		! dsmil_driver_loaded || fail "dsmil-84dev loaded with $v"
+	done
+	for v in none acpitz x86_pkg_temp,acpitz a,b,c,d abcdefghijklmnopqrs; do
+		dsmil_load_driver "thermal_zone=$v"
+		assert_content /sys/module/dsmil_84dev/parameters/thermal_zone "$v"
+		dsmil_unload
+	done
 }

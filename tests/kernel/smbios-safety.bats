@@ -5,7 +5,9 @@
 # limiter never delays a stop, and what the stop did is checked through the
 # firmware's own counters (build/firmware/dell-wmi-call over
 # /dev/wmi/dell-smbios), not through dsmil.  Token 0x8000+n lives at
-# location 0x0A00+n.  Same guest as smbios.bats (same header).
+# location 0x0A00+n.  Same guest as smbios.bats (same header).  Thermal
+# fails safe here too: the guest's only thermal zone is the firmware's
+# acpitz (no x86_pkg_temp under TCG).
 #
 # dsmil-guest-qemu: tests/firmware/qemu-args.sh
 
@@ -74,4 +76,53 @@ teardown() { dsmil_teardown; }
 	assert_equal "$REPLY" 1
 	wrn "$DSMIL_PDEV/emergency_stop" 0
 	assert_state 8005 ready
+}
+
+@test "smbios: thermal_source is the first zone of thermal_zone= that exists; none exists: ENODATA" {
+	dsmil_load_driver allow_writes=1
+	# the default list is x86_pkg_temp,acpitz: the guest has only acpitz
+	assert_content "$DSMIL_PDEV/thermal_source" acpitz
+	activate 8000
+	dsmil_unload
+	"$H" -q reset
+	dmesg -C
+	dsmil_load_driver allow_writes=1 thermal_zone=nosuch,alsonot thermal_grace_ms=60000
+	assert_content "$DSMIL_PDEV/thermal_source" nosuch
+	run dmesg
+	assert_output --partial "no thermal zone nosuch,alsonot"
+	expect_read_errno "$E_NODATA" "${GRP}0/temperature"
+	expect_errno "$E_NODATA" "${DEV}8000/state" 'active\n'
+	expect_errno "$E_NODATA" "${GRP}1/state" 'active\n'
+	assert_state 8000 ready
+	assert_group_state 1 ready
+	# through the firmware: nothing was written
+	fw_writes 8000
+	assert_equal "$REPLY" 0
+	fw_writes 800c
+	assert_equal "$REPLY" 0
+}
+
+@test "smbios: no zone past thermal_grace_ms: a token set before load is switched off in firmware" {
+	"$H" -q write 0x0a05 1
+	dsmil_load_driver allow_writes=1 thermal_zone=nosuch thermal_grace_ms=200
+	wait_state 8005 emergency
+	assert_group_state 0 emergency
+	fw_writes 8005
+	assert_equal "$REPLY" 2
+	run "$H" read 0x0a05
+	assert_output 0x00000000
+}
+
+@test "smbios: thermal_zone=none opts out: logged, thermal_source none, activation allowed, never stopped" {
+	dmesg -C
+	dsmil_load_driver allow_writes=1 thermal_zone=none thermal_grace_ms=0
+	assert_content "$DSMIL_PDEV/thermal_source" none
+	run dmesg
+	assert_output --partial "thermal_zone=none: no thermal protection"
+	expect_read_errno "$E_NODATA" "${GRP}0/temperature"
+	activate 8000
+	dsmil_sleep 0.3
+	assert_state 8000 active
+	fw_writes 8000
+	assert_equal "$REPLY" 1
 }

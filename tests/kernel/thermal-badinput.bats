@@ -3,7 +3,7 @@
 #
 # Bad input for the thermal files (Documentation/thermal.rst): device and
 # group thermal_limit, platform thermal_threshold, thermal_hysteresis and
-# emergency_stop, and the simulated sensor sim/temp_g0.  Each bad write
+# emergency_stop, and the simulated sensor sim/temp_g0 and sim/sensor_fault.  Each bad write
 # gets its exact errno, and nothing changes: the setting reads as before,
 # no device changes state, no counter moves, no trip is evaluated.
 #
@@ -341,6 +341,23 @@ $(diff <(tr ' ' '\n' <<<"$before") <(tr ' ' '\n' <<<"$WORLD") | grep '^[<>]')"
 	assert_state 8000 emergency
 	wr "$f" 45000
 	assert_state 8000 ready
+}
+
+@test "sim sensor_fault: bad input -> EINVAL, the sensors keep working, nothing evaluated" {
+	activate 8000
+	local before f=$DSMIL_SIM/sensor_fault
+	world; before=$WORLD
+	expect_all "$E_INVAL" "$f" "${BAD_TEXT[@]}" '2' '-1' '10' '0x10' '1 1' 'on' '1\000' \
+		'4294967297' '99999999999999999999'
+	expect_errno_file "$E_INVAL" "$f" "$(junk_4k)"
+	expect_errno_file "$E_INVAL" "$f" "$(junk_binary_4k)"
+	run write0 "$f"
+	assert_failure
+	assert_output --partial "$E_INVAL"
+	assert_world_is "$before"
+	assert_content "$f" 0
+	assert_content "${GRP}0/temperature" 45000
+	assert_state 8000 active
 }
 
 @test "bad input to a hot group's files does not trip or clear anything" {

@@ -178,6 +178,19 @@ got_dev_events() {
 	assert_equal "$(count ' dsmil0:(8009|800a|800b|8019|8029) ')" 0
 }
 
+@test "uevents: a failing sensor past the grace: one platform thermal_fault, every eligible device told" {
+	# grace 0: the first failed reading is the fault
+	dsmil_reload thermal_grace_ms=0
+	mon_start dsmil platform
+	wrn "$DSMIL_SIM/sensor_fault" 1
+	collect
+	mon_stop
+	assert_equal "$(grep ' platform ' <<<"$EVENTS")" "change dsmil.0 platform thermal_fault - -"
+	assert_equal "$(got_dev_events)" "$(dev_events thermal_trip emergency 45000 0 1 2 3 4 5 6)"
+	wrn "$DSMIL_SIM/sensor_fault" 0
+	assert_state 8000 ready
+}
+
 @test "uevents: platform clear at 95000: platform thermal_clear, the cool groups cleared, g3 held" {
 	set_temp 3 100000
 	mon_start dsmil platform
