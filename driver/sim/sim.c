@@ -219,15 +219,37 @@ static char *dsmil_sim_copy_input(const char __user *ubuf, size_t count)
 	return memdup_user_nul(ubuf, count);
 }
 
+/* A knob holding one unsigned number: its read, and its write's parsing. */
+static ssize_t dsmil_sim_u32_read(char __user *ubuf, size_t count,
+				  loff_t *ppos, u32 val)
+{
+	char buf[16];
+	int len;
+
+	len = scnprintf(buf, sizeof(buf), "%u\n", val);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static int dsmil_sim_u32_parse(const char __user *ubuf, size_t count,
+			       u32 *val)
+{
+	char *buf;
+	int ret;
+
+	buf = dsmil_sim_copy_input(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = dsmil_parse_u32(buf, count, val);
+	kfree(buf);
+	return ret;
+}
+
 static ssize_t dsmil_sim_latency_read(struct file *file, char __user *ubuf,
 				      size_t count, loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	char buf[16];
-	int len;
 
-	len = scnprintf(buf, sizeof(buf), "%u\n", READ_ONCE(sim->latency_us));
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return dsmil_sim_u32_read(ubuf, count, ppos, READ_ONCE(sim->latency_us));
 }
 
 static ssize_t dsmil_sim_latency_write(struct file *file,
@@ -235,15 +257,10 @@ static ssize_t dsmil_sim_latency_write(struct file *file,
 				       size_t count, loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	char *buf;
 	u32 val;
 	int ret;
 
-	buf = dsmil_sim_copy_input(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = dsmil_parse_u32(buf, count, &val);
-	kfree(buf);
+	ret = dsmil_sim_u32_parse(ubuf, count, &val);
 	if (ret)
 		return ret;
 	WRITE_ONCE(sim->latency_us, val);
@@ -362,11 +379,9 @@ static ssize_t dsmil_sim_sensor_fault_read(struct file *file,
 					   loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	char buf[4];
-	int len;
 
-	len = scnprintf(buf, sizeof(buf), "%d\n", READ_ONCE(sim->sensor_fault));
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	return dsmil_sim_u32_read(ubuf, count, ppos,
+				  READ_ONCE(sim->sensor_fault));
 }
 
 /* A switch, evaluated at once like a temperature write. */
@@ -375,17 +390,14 @@ static ssize_t dsmil_sim_sensor_fault_write(struct file *file,
 					    size_t count, loff_t *ppos)
 {
 	struct dsmil_sim *sim = file->private_data;
-	char *buf;
 	u32 val;
 	int ret;
 
-	buf = dsmil_sim_copy_input(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = dsmil_parse_u32(buf, count, &val);
-	kfree(buf);
-	if (ret || val > 1)
+	ret = dsmil_sim_u32_parse(ubuf, count, &val);
+	if (ret == -ERANGE || (!ret && val > 1))
 		return -EINVAL;
+	if (ret)
+		return ret;
 	WRITE_ONCE(sim->sensor_fault, val);
 	dsmil_thermal_notify(sim->inst);
 	return count;

@@ -41,3 +41,4 @@ thermal() {
 value_vs_token
 bash "$HERE/scale.sh"
 thermal
+bash "$HERE/stop-load.sh"

@@ -63,6 +63,10 @@ table() {
 	printf '%-44s %12s  %s\n' "thermal stop, in kernel, p99" "$(value stop_p99_us) us" "< 1000 us"
 	printf '%-44s %12s  %s\n' "thermal stop, in kernel, max" "$(value stop_max_us) us" "-"
 	printf '%-44s %12s  %s\n' "thermal stop, seen from userspace, p99" "$(value user_stop_p99_us) us" "-"
+	printf '%-44s %12s  %s\n' "stop under load, 1 ms calls, p99" "$(value stop_load_p99_ms_1000) ms" "-"
+	printf '%-44s %12s  %s\n' "  p99 / floor (in flight + 1 call per device)" "$(value stop_load_p99_ratio_1000)x" "<= 1.2x"
+	printf '%-44s %12s  %s\n' "stop under load, 20 ms calls, p99" "$(value stop_load_p99_ms_20000) ms" "-"
+	printf '%-44s %12s  %s\n' "  p99 / floor (in flight + 1 call per device)" "$(value stop_load_p99_ratio_20000)x" "<= 1.2x"
 	printf '%-44s %12s  %s\n' "dsmilctl list / cat */state" "$(value dsmilctl_ratio)x" "<= 3x"
 }
 
@@ -76,7 +80,7 @@ main() {
 	gcc -O2 -Wall -Wextra -o "$OUT/thermal-latency" "$REPO/tests/bench/thermal-latency.c"
 	# the guest sees DSMIL_* variables only: pass the knobs that are set
 	local knobs=(--env "BENCH_BIN=$OUT") v
-	for v in THERMAL_BENCH_N SCALE_RUNS BENCH_READS BENCH_DSMILCTL_RUNS; do
+	for v in THERMAL_BENCH_N SCALE_RUNS BENCH_READS BENCH_DSMILCTL_RUNS STOP_LOAD_RUNS STOP_LOAD_LATENCIES_US; do
 		[ -z "${!v:-}" ] || knobs+=(--env "$v=${!v}")
 	done
 	bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "${DSMIL_VM_TIMEOUT:-1800}" \
