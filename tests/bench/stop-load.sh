@@ -77,6 +77,7 @@ now_us() { REPLY=${EPOCHREALTIME/[.,]/}; }
 calibrate() {
 	local i t0 d
 	PER_CALL_NS=
+	echo 0 >"$PDEV/emergency_stop"
 	echo "$1" >"$SIM/latency_us"
 	for i in 1 2 3; do
 		now_us; t0=$REPLY
