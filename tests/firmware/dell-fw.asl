@@ -16,9 +16,11 @@
  * returns the same buffer with output[] filled.  Status in output[0]:
  * 0 ok, -1 (0xFFFFFFFF) failure / unknown location, -2 unsupported call.
  *
- * Token store: 84 tokens at locations 0x0A00..0x0A53 (token 0x8000 + n at
- * location 0x0A00 + n).  Initial value of the token at location 0x0A00 + n
- * is 0xD5008000 + n (0xD5000000 | token, as the dsmil simulator).  The
+ * Token store: 84 locations 0x0A00..0x0A53 (token 0x8000 + n at location
+ * 0x0A00 + n, but for the exceptions of gen-smbios.sh) and location 0x0B75
+ * (token 0x0175, outside the DSMIL range).  Initial value of location
+ * 0x0A00 + n is 0xD5008000 + n (0xD5000000 | token, as the dsmil
+ * simulator), of 0x0B75 0xD5000175.  The
  * store does not depend on the SMBIOS token table: a build that leaves a
  * token out of the table still keeps its location here.
  *
@@ -109,9 +111,11 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
 
             Name (NTOK, 84)         /* tokens in the store */
             Name (LBAS, 0x0A00)     /* location of token 0x8000 */
-            Name (TVAL, Package (84) {})    /* live values */
-            Name (TWRC, Package (84) {})    /* per-location write counters */
-            Name (TRDC, Package (84) {})    /* per-location read counters */
+            Name (NSLT, 85)         /* store slots: the 84 and 0x0B75 */
+            Name (XLOC, 0x0B75)     /* location of token 0x0175, slot 84 */
+            Name (TVAL, Package (85) {})    /* live values */
+            Name (TWRC, Package (85) {})    /* per-location write counters */
+            Name (TRDC, Package (85) {})    /* per-location read counters */
             Name (INIT, 0)
             Name (NCAL, 0)          /* token calls since reset */
             Name (NWRI, 0)          /* token writes since reset */
@@ -142,13 +146,15 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
             Method (FWRS, 0, Serialized)
             {
                 Local0 = 0
-                While (Local0 < NTOK)
+                While (Local0 < NSLT)
                 {
                     TVAL [Local0] = (0xD5008000 + Local0)
                     TWRC [Local0] = 0
                     TRDC [Local0] = 0
                     Local0++
                 }
+
+                TVAL [NTOK] = 0xD5000175
 
                 NCAL = 0
                 NWRI = 0
@@ -236,6 +242,10 @@ DefinitionBlock ("", "SSDT", 2, "DSMIL", "DELLFW", 0x00000001)
                 If ((Local2 >= LBAS) && (Local2 < (LBAS + NTOK)))
                 {
                     Local4 = (Local2 - LBAS)
+                }
+                ElseIf (Local2 == XLOC)
+                {
+                    Local4 = NTOK
                 }
 
                 If (Local0 > 1)

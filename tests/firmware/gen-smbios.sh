@@ -24,8 +24,13 @@
 #                     entries and a terminator entry FFFF/0000/0000 (the
 #                     kernel drops the last entry of each structure).
 # Tokens: 0x8000..0x8053 at location 0x0A00 + n, value 0x0001 (the
-# "active" value), 28 per structure; the WSMT token 0x04EC (location
-# 0x0BEC) in the last one, so the SMM transport disables itself.
+# "active" value), 28 per structure, with these exceptions (LOC_OF,
+# VAL_OF below):
+#   0x8008 at 0x0A09, value 2: shares the location of quarantined 0x8009
+#     (so the driver must quarantine it; 0x0A08 belongs to no token)
+# then 0x0175 at 0x0B75, value 1: a token outside the DSMIL range that the
+# driver must never reach; the WSMT token 0x04EC (location 0x0BEC) last,
+# so the SMM transport disables itself.
 #
 # MISSING: comma- or space-separated token ids left out of the table
 # (e.g. "0x8005"); the firmware's ACPI store still has their locations.
@@ -39,6 +44,9 @@ product=${3:-Latitude 5430 Rugged}
 	{ echo "gen-smbios: bad product name '$product'" >&2; exit 2; }
 
 NTOK=84 PER_STRUCT=28 WSMT_TOKEN=0x04EC WSMT_LOC=0x0BEC
+EXTRA_TOKEN=0x0175 EXTRA_LOC=0x0B75
+declare -A LOC_OF=([$((0x8008))]=$((0x0A09)))
+declare -A VAL_OF=([$((0x8008))]=2)
 
 # bytes HEX...: write the bytes given as two-digit hex numbers.
 bytes() {
@@ -66,8 +74,9 @@ entries=()
 for ((n = 0; n < NTOK; n++)); do
 	t=$((0x8000 + n))
 	[ -z "${skip[$t]:-}" ] || continue
-	entries+=("$t $((0x0A00 + n)) 1")
+	entries+=("$t ${LOC_OF[$t]:-$((0x0A00 + n))} ${VAL_OF[$t]:-1}")
 done
+[ -n "${skip[$((EXTRA_TOKEN))]:-}" ] || entries+=("$((EXTRA_TOKEN)) $((EXTRA_LOC)) 1")
 [ -n "${skip[$((WSMT_TOKEN))]:-}" ] || entries+=("$((WSMT_TOKEN)) $((WSMT_LOC)) 1")
 
 mkdir -p "$out"

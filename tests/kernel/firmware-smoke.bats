@@ -60,8 +60,8 @@ missing() {
 	[ "$output" = "dsmil-fw tokens=84 base=0x0a00" ]
 }
 
-@test "token table: 0x8000..0x8053 at 0x0A00+n with value 1, and WSMT" {
-	local n t name loc val want=0 seen=0
+@test "token table: 0x8000..0x8053 at 0x0A00+n with value 1 (0x8008 at 0x0A09, value 2), 0x0175, WSMT" {
+	local n t name loc val want=0 seen=0 wloc wval
 	for ((n = 0; n < 84; n++)); do
 		t=$((0x8000 + n))
 		printf -v name '%04x' "$t"
@@ -74,11 +74,17 @@ missing() {
 		loc='' val=''
 		read -r loc <"$T/${name}_location" || [ -n "$loc" ]
 		read -r val <"$T/${name}_value" || [ -n "$val" ]
-		[ $((16#$loc)) = $((0x0A00 + n)) ] || { echo "$name at $loc"; return 1; }
-		[ $((16#$val)) = 1 ] || { echo "$name value $val"; return 1; }
+		wloc=$((0x0A00 + n)) wval=1
+		[ "$t" != $((0x8008)) ] || wloc=$((0x0A09)) wval=2
+		[ $((16#$loc)) = "$wloc" ] || { echo "$name at $loc"; return 1; }
+		[ $((16#$val)) = "$wval" ] || { echo "$name value $val"; return 1; }
 		seen=$((seen + 1))
 	done
 	[ "$seen" = "$want" ]
+	read -r loc <"$T/0175_location" || [ -n "$loc" ]
+	[ $((16#$loc)) = $((0x0B75)) ]
+	run "$H" peek 0x0b75
+	[ "$output" = "value=0xd5000175 writes=0 reads=0" ]
 	[ -e "$T/04ec_location" ]
 }
 

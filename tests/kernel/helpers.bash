@@ -711,8 +711,17 @@ fw_setup() {
 	DSMIL_SETUP_NOLOAD=1 dsmil_setup
 }
 
+# Tokens of the emulated firmware's table (tests/firmware/gen-smbios.sh)
+# at a location other than 0x0A00 + n: 0x8008 shares quarantined 0x8009's.
+declare -gA FW_LOC=([8008]=0x0a09)
+# quarantined by the location they share with a listed token
+FW_SHARED_QUARANTINED=(8008)
+
 # loc TOKEN(hex, no 0x) -> REPLY: the firmware location of the token
-loc() { printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000)); }
+loc() {
+	REPLY=${FW_LOC[$1]:-}
+	[ -n "$REPLY" ] || printf -v REPLY '0x%04x' $((0x0a00 + 0x$1 - 0x8000))
+}
 
 # fw_writes TOKEN -> REPLY: the firmware's write counter of the token
 fw_writes() {
