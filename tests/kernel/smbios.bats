@@ -70,7 +70,17 @@ fw_load() {
 	local t
 	for t in "${DSMIL_QUARANTINED[@]}"; do
 		assert_state "$t" quarantined
+		assert_content "$DEV$t/quarantined" 1
+		assert_content "$DEV$t/quarantine_reason" listed
 	done
+	# 0x8008 shares quarantined 0x8009's location in the firmware's table
+	assert_state 8008 quarantined
+	assert_content "$DEV""8008/quarantined" 1
+	assert_content "$DEV""8008/quarantine_reason" "shares location 0x0a09 with 0x8009"
+	assert_state 8007 ready
+	assert_content "$DEV""8007/quarantined" 0
+	assert_content "$DEV""8007/quarantine_reason" none
+	expect_errno "Permission denied" "$DEV""8008/quarantine_reason" 'none\n'
 	[[ ! -e /sys/kernel/debug/dsmil/dsmil.0/sim ]] || fail "the firmware instance has sim knobs"
 	# no region was named: no address is mapped, no registers files
 	assert_content "$DSMIL_PDEV/mmio_size" 0
@@ -193,20 +203,53 @@ fw_load() {
 
 @test "smbios: quarantined tokens never reach the firmware, even with allow_writes=1" {
 	local t
-	fw_load allow_writes=1
-	for t in "${DSMIL_QUARANTINED[@]}"; do
+	fw_load allow_writes=1 activate=0
+	for t in "${DSMIL_QUARANTINED[@]}" "${FW_SHARED_QUARANTINED[@]}"; do
 		expect_errno "Operation not permitted" "$DEV$t/value" '1\n'
 		expect_errno "Operation not permitted" "$DEV$t/state" 'active\n'
+		expect_errno "Operation not permitted" "$DEV$t/state" 'reset\n'
+		assert_state "$t" quarantined
 	done
-	# group 0 holds 0x8009..0x800b: activating it leaves them alone
-	wrn "$GRP""0/state" active
+	# group 0 holds 0x8008..0x800b: activating it (at load, then by
+	# hand), a stop and a clear leave them alone
+	assert_state 8000 active
 	wrn "$GRP""0/state" ready
-	for t in "${DSMIL_QUARANTINED[@]}"; do
+	wrn "$GRP""0/state" active
+	wrn "$DSMIL_PDEV/emergency_stop" 1
+	wrn "$DSMIL_PDEV/emergency_stop" 0
+	for t in "${DSMIL_QUARANTINED[@]}" "${FW_SHARED_QUARANTINED[@]}"; do
 		fw_writes "$t"
 		[ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of quarantined 0x$t"
 	done
+	# through the firmware: nothing wrote 0x8009's location, which
+	# 0x8008 shares, and it still holds its boot value
+	run "$H" peek 0x0a09
+	assert_output "value=0xd5008009 writes=0 reads=0"
 	fw_writes 8000
-	[ "$REPLY" = 2 ] || fail "0x8000: expected activate + deactivate (2 writes), got $REPLY"
+	[ "$REPLY" = 4 ] || fail "0x8000: expected activate, deactivate twice (4 writes), got $REPLY"
+}
+
+@test "smbios: nothing reaches a token outside 0x8000..0x8053, not even 0x0175 of the table" {
+	[[ -e /sys/devices/platform/dell-smbios.0/tokens/0175_location ]] ||
+		fail "the firmware's table does not list 0x0175"
+	fw_load allow_writes=1 activate=0,1,2,3,4,5
+	dsmil_load_sim
+	# configfs makes simulated instances only, whatever their tokens
+	local c=/sys/kernel/config/dsmil/t175
+	mkdir "$c"
+	wrn "$c/token_base" 0x0170
+	wrn "$c/groups" 1
+	wrn "$c/enable" 1
+	assert_content "/sys/class/dsmil/dsmil2:0175/token" 0x0175
+	wrn /sys/class/dsmil/dsmil2:0175/state active
+	wrn /sys/class/dsmil/dsmil2:0175/value 7
+	wrn "$c/enable" 0
+	rmdir "$c"
+	wrn "$DSMIL_PDEV/emergency_stop" 1
+	wrn "$DSMIL_PDEV/emergency_stop" 0
+	dsmil_unload_sim
+	run "$H" peek 0x0b75
+	assert_output "value=0xd5000175 writes=0 reads=0"
 }
 
 @test "smbios: a firmware error is EIO and counted; the next call works" {
