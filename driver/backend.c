@@ -81,7 +81,7 @@ int dsmil_fw_write(struct dsmil_device *d, u32 val)
 	int ret;
 
 	lockdep_assert_held(&inst->lock);
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	ret = dsmil_fw_throttle(inst);
 	if (ret)
@@ -110,7 +110,7 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 	lockdep_assert_held(&inst->lock);
 	if (action == DSMIL_ACT_NONE)
 		return 0;
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	/*
 	 * Checked right before the call: a stop may be waiting already, and
@@ -158,6 +158,22 @@ int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
 	start = ktime_get();
 	ret = inst->backend->is_active(inst, d->token, on);
 	return dsmil_fw_finish(d, start, ret);
+}
+
+/**
+ * dsmil_fw_location() - the firmware location of a token
+ * @inst: the instance
+ * @token: any token (listed quarantined tokens are looked up too)
+ *
+ * A lookup in the firmware's table, not a firmware call.
+ *
+ * Return: the location, or a negative errno when the backend has none.
+ */
+int dsmil_fw_location(struct dsmil_instance *inst, u16 token)
+{
+	if (!inst->backend->location)
+		return -ENODEV;
+	return inst->backend->location(inst, token);
 }
 
 /**

@@ -38,9 +38,23 @@ static ssize_t quarantined_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  dsmil_token_quarantined(to_dsmil_device(dev)->token));
+			  dsmil_device_quarantined(to_dsmil_device(dev)));
 }
 static DEVICE_ATTR_RO(quarantined);
+
+static ssize_t quarantine_reason_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	struct dsmil_device *d = to_dsmil_device(dev);
+
+	if (!dsmil_device_quarantined(d))
+		return sysfs_emit(buf, "none\n");
+	if (d->quarantined_by == d->token)
+		return sysfs_emit(buf, "listed\n");
+	return sysfs_emit(buf, "shares location 0x%04x with 0x%04x\n",
+			  d->location, d->quarantined_by);
+}
+static DEVICE_ATTR_RO(quarantine_reason);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -105,6 +119,7 @@ static struct attribute *dsmil_device_attrs[] = {
 	&dev_attr_group.attr,
 	&dev_attr_index.attr,
 	&dev_attr_quarantined.attr,
+	&dev_attr_quarantine_reason.attr,
 	&dev_attr_state.attr,
 	&dev_attr_value.attr,
 	&dev_attr_thermal_limit.attr,
@@ -208,7 +223,7 @@ static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 {
 	bool on;
 
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return DSMIL_STATE_QUARANTINED;
 	if (dsmil_fw_verify(d) ||
 	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
@@ -237,6 +252,7 @@ static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
 	d->token = dsmil_slot_token(&inst->cfg, dsmil_device_slot(d));
 	d->thermal_limit = inst->thermal.threshold - DSMIL_THERMAL_LIMIT_MARGIN;
 
+	dsmil_device_init_quarantine(d);
 	mutex_lock(&inst->lock);
 	d->state = dsmil_device_probe_state(d);
 	mutex_unlock(&inst->lock);

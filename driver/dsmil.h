@@ -34,6 +34,7 @@
 #define DSMIL_MAX_GROUPS	16
 #define DSMIL_MAX_DEVICES_PER_GROUP	16
 #define DSMIL_MAX_DEVICES	(DSMIL_MAX_GROUPS * DSMIL_MAX_DEVICES_PER_GROUP)
+#define DSMIL_QUARANTINE_COUNT	5	/* tokens on the quarantine list */
 
 /* Register windows: one 4 KiB window per device, header at its start. */
 #define DSMIL_WINDOW_SIZE	4096
@@ -130,6 +131,8 @@ struct platform_device;
  * @deactivate: switch the device behind @token off
  * @is_active: read whether the device behind @token is on (optional:
  *	without it a device starts "ready")
+ * @location: the firmware location of @token, or a negative errno
+ *	(optional: without it tokens share nothing); no firmware call
  * @temperature: temperature of group @group in millidegrees Celsius
  * @thermal_source: name of the source of @temperature, shown by the
  *	platform "thermal_source" file; NULL when the administrator opted
@@ -155,6 +158,7 @@ struct dsmil_backend_ops {
 	int (*activate)(struct dsmil_instance *inst, u16 token);
 	int (*deactivate)(struct dsmil_instance *inst, u16 token);
 	int (*is_active)(struct dsmil_instance *inst, u16 token, bool *on);
+	int (*location)(struct dsmil_instance *inst, u16 token);
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
 	const char *(*thermal_source)(struct dsmil_instance *inst);
@@ -230,6 +234,9 @@ struct dsmil_device {
 	struct dsmil_group *group;
 	u16 token;
 	unsigned int index;
+	bool quarantined;		/* set before device_add, then fixed */
+	u16 quarantined_by;		/* the listed token, maybe d->token */
+	int location;			/* firmware location, negative: none */
 	enum dsmil_state state;
 	struct dsmil_stats stats;
 	int thermal_limit;		/* millidegrees, under inst->lock */
@@ -337,6 +344,12 @@ static inline unsigned int dsmil_device_slot(const struct dsmil_device *d)
 	return d->group->index * d->inst->cfg.devices_per_group + d->index;
 }
 
+/* Quarantined by the list or by a location shared with a listed token. */
+static inline bool dsmil_device_quarantined(const struct dsmil_device *d)
+{
+	return d->quarantined;
+}
+
 /* A stop is on its way: nothing may switch a device on or wait meanwhile. */
 static inline bool dsmil_stop_pending(struct dsmil_instance *inst)
 {
@@ -396,6 +409,10 @@ const char *dsmil_group_state_name(enum dsmil_group_state state);
 
 /* rules.c: the quarantine list, the state machine and the layout, as data */
 bool dsmil_token_quarantined(u16 token);
+u16 dsmil_quarantine_token(unsigned int i);
+u16 dsmil_quarantine_match(u16 token, int loc,
+			   const int qloc[DSMIL_QUARANTINE_COUNT]);
+bool dsmil_firmware_token(u16 token);
 const struct dsmil_transition *dsmil_transition(enum dsmil_state from,
 						enum dsmil_request req);
 u16 dsmil_slot_token(const struct dsmil_config *cfg, unsigned int slot);
@@ -409,12 +426,13 @@ static inline bool dsmil_device_eligible(const struct dsmil_device *d)
 {
 	enum dsmil_state state = dsmil_device_state(d);
 
-	return !dsmil_token_quarantined(d->token) &&
+	return !dsmil_device_quarantined(d) &&
 	       state != DSMIL_STATE_ABSENT && state != DSMIL_STATE_QUARANTINED;
 }
 
 /* ops.c: the operations that enforce the safety rules */
 int dsmil_lock_live(struct dsmil_instance *inst);
+void dsmil_device_init_quarantine(struct dsmil_device *d);
 bool dsmil_device_change_state(struct dsmil_device *d, enum dsmil_state state,
 			       enum dsmil_reason reason);
 int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
@@ -437,6 +455,7 @@ int dsmil_fw_read(struct dsmil_device *d, u32 *val);
 int dsmil_fw_write(struct dsmil_device *d, u32 val);
 int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action);
 int dsmil_fw_is_active(struct dsmil_device *d, bool *on);
+int dsmil_fw_location(struct dsmil_instance *inst, u16 token);
 int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 			 int *millideg);
 

@@ -186,6 +186,70 @@ static void dsmil_test_quarantine_exhaustive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, found, ARRAY_SIZE(dsmil_kunit_quarantine));
 }
 
+/*
+ * Quarantine by location, on a table like the emulated firmware's: the
+ * listed tokens at 0x0a09, 0x0a0a, 0x0a0b, 0x0a19, 0x0a29.
+ */
+static const int dsmil_kunit_qloc[DSMIL_QUARANTINE_COUNT] = {
+	0x0a09, 0x0a0a, 0x0a0b, 0x0a19, 0x0a29
+};
+
+static void dsmil_test_quarantine_by_location(struct kunit *test)
+{
+	static const int none[DSMIL_QUARANTINE_COUNT] = { -19, -19, -19, -19, -19 };
+	static const int shared[DSMIL_QUARANTINE_COUNT] = {
+		0x0a09, 0x0a19, 0x0a0b, 0x0a19, 0x0a29
+	};
+	unsigned int i;
+
+	/* a listed token is quarantined by itself, located or not */
+	for (i = 0; i < DSMIL_QUARANTINE_COUNT; i++) {
+		u16 t = dsmil_kunit_quarantine[i];
+
+		KUNIT_EXPECT_EQ(test, dsmil_quarantine_token(i), t);
+		KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(t, dsmil_kunit_qloc[i],
+							     dsmil_kunit_qloc), t);
+		KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(t, -19, none), t);
+	}
+	/* a token at a listed token's location is quarantined by it */
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, 0x0a09, dsmil_kunit_qloc),
+			0x8009);
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x800c, 0x0a0b, dsmil_kunit_qloc),
+			0x800b);
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8050, 0x0a29, dsmil_kunit_qloc),
+			0x8029);
+	/* two listed tokens on one location: the first in list order */
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8030, 0x0a19, shared), 0x800a);
+	/* a location of its own, no location, no listed locations: free */
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, 0x0a08, dsmil_kunit_qloc), 0);
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, -19, dsmil_kunit_qloc), 0);
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, 0x0a09, none), 0);
+	/* a negative location never matches a listed token without one */
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, -19, none), 0);
+	/* neighbours of the listed locations */
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, 0x0a08, shared), 0);
+	KUNIT_EXPECT_EQ(test, dsmil_quarantine_match(0x8008, 0x0a2a, shared), 0);
+}
+
+/* The firmware backend reaches 0x8000..0x8053 and nothing else. */
+static void dsmil_test_firmware_tokens(struct kunit *test)
+{
+	unsigned int token, n = 0;
+
+	for (token = 0; token <= U16_MAX; token++) {
+		bool want = token >= 0x8000 && token <= 0x8053;
+
+		if (dsmil_firmware_token(token) != want)
+			KUNIT_FAIL(test, "token 0x%04x: firmware token=%d, expected %d",
+				   token, !want, want);
+		n += want;
+	}
+	KUNIT_EXPECT_EQ(test, n, 84);
+	KUNIT_EXPECT_FALSE(test, dsmil_firmware_token(0x0175));
+	KUNIT_EXPECT_FALSE(test, dsmil_firmware_token(0x7fff));
+	KUNIT_EXPECT_FALSE(test, dsmil_firmware_token(0x8054));
+}
+
 /* ---- token <-> slot layout ---------------------------------------------- */
 
 /* The load-time platform: 7 groups of 12 from 0x8000. */
@@ -316,6 +380,8 @@ static struct kunit_case dsmil_rules_cases[] = {
 	KUNIT_CASE(dsmil_test_quarantine_listed),
 	KUNIT_CASE(dsmil_test_quarantine_neighbours),
 	KUNIT_CASE(dsmil_test_quarantine_exhaustive),
+	KUNIT_CASE(dsmil_test_quarantine_by_location),
+	KUNIT_CASE(dsmil_test_firmware_tokens),
 	KUNIT_CASE(dsmil_test_layout_default),
 	KUNIT_CASE_PARAM(dsmil_test_layout_roundtrip, dsmil_kunit_layout_gen_params),
 	KUNIT_CASE_PARAM(dsmil_test_thermal_hot, dsmil_kunit_hot_gen_params),

@@ -5,8 +5,10 @@
  * parameters, later configfs and thermal) comes through here.
  *
  * Rules, in the order they are checked:
- *  1. A quarantined token is refused with -EPERM before anything else,
- *     and no firmware write or activation is ever issued for it.
+ *  1. A quarantined device (a listed token, or one that shares its
+ *     firmware location with a listed token) is refused with -EPERM
+ *     before anything else, and no firmware write or activation is ever
+ *     issued for it.
  *  2. Input is parsed (-EINVAL, -ERANGE).
  *  3. An absent device answers -ENODEV.
  *  4. The transition table decides (-EBUSY when not allowed).
@@ -33,6 +35,25 @@ int dsmil_lock_live(struct dsmil_instance *inst)
 		return 0;
 	mutex_unlock(&inst->lock);
 	return -ENODEV;
+}
+
+/**
+ * dsmil_device_init_quarantine() - decide once whether a device is quarantined
+ * @d: a device not yet registered
+ *
+ * Listed tokens are, and so is any token whose firmware location is the
+ * location of a listed token (dsmil_quarantine_match()).
+ */
+void dsmil_device_init_quarantine(struct dsmil_device *d)
+{
+	int qloc[DSMIL_QUARANTINE_COUNT];
+	unsigned int i;
+
+	for (i = 0; i < DSMIL_QUARANTINE_COUNT; i++)
+		qloc[i] = dsmil_fw_location(d->inst, dsmil_quarantine_token(i));
+	d->location = dsmil_fw_location(d->inst, d->token);
+	d->quarantined_by = dsmil_quarantine_match(d->token, d->location, qloc);
+	d->quarantined = d->quarantined_by != 0;
 }
 
 /**
@@ -93,7 +114,7 @@ static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
 	int ret;
 
 	lockdep_assert_held(&d->inst->lock);
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	t = dsmil_transition(d->state, req);
 	if (t->err)
@@ -114,7 +135,7 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 	enum dsmil_request req;
 	int ret;
 
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	ret = dsmil_parse_request(buf, count, &req);
 	if (ret)
@@ -155,7 +176,7 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 	u32 val;
 	int ret;
 
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	ret = dsmil_parse_u32(buf, count, &val);
 	if (ret)

@@ -301,7 +301,7 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 	size_t i;
 	int ret;
 
-	if (dsmil_token_quarantined(d->token))
+	if (dsmil_device_quarantined(d))
 		return -EPERM;
 	ret = dsmil_registers_check(off, count);
 	if (ret)

@@ -13,7 +13,9 @@
 #include "dsmil.h"
 
 /* Tokens that must never be written or activated, whatever the instance. */
-static const u16 dsmil_quarantine[] = { 0x8009, 0x800a, 0x800b, 0x8019, 0x8029 };
+static const u16 dsmil_quarantine[DSMIL_QUARANTINE_COUNT] = {
+	0x8009, 0x800a, 0x800b, 0x8019, 0x8029
+};
 
 bool dsmil_token_quarantined(u16 token)
 {
@@ -23,6 +25,57 @@ bool dsmil_token_quarantined(u16 token)
 		if (dsmil_quarantine[i] == token)
 			return true;
 	return false;
+}
+
+/**
+ * dsmil_quarantine_token() - a token of the quarantine list
+ * @i: its index, below DSMIL_QUARANTINE_COUNT
+ *
+ * Return: the token.
+ */
+u16 dsmil_quarantine_token(unsigned int i)
+{
+	return dsmil_quarantine[i];
+}
+
+/**
+ * dsmil_quarantine_match() - the quarantined token that quarantines @token
+ * @token: a device's token
+ * @loc: its firmware location, or negative when there is none to compare
+ * @qloc: the locations of the listed tokens, in list order (negative for
+ *	one the firmware does not provide)
+ *
+ * A listed token is quarantined by itself; any other token is quarantined
+ * when it shares its location with a listed one (writing it would change
+ * what the listed token reads).
+ *
+ * Return: @token when listed, the first listed token at @loc, else 0.
+ */
+u16 dsmil_quarantine_match(u16 token, int loc,
+			   const int qloc[DSMIL_QUARANTINE_COUNT])
+{
+	unsigned int i;
+
+	if (dsmil_token_quarantined(token))
+		return token;
+	if (loc < 0)
+		return 0;
+	for (i = 0; i < DSMIL_QUARANTINE_COUNT; i++)
+		if (qloc[i] == loc)
+			return dsmil_quarantine[i];
+	return 0;
+}
+
+/**
+ * dsmil_firmware_token() - may the firmware backend reach @token?
+ * @token: a token
+ *
+ * Return: true only for the DSMIL tokens 0x8000..0x8053.
+ */
+bool dsmil_firmware_token(u16 token)
+{
+	return token >= DSMIL_TOKEN_BASE &&
+	       token < DSMIL_TOKEN_BASE + DSMIL_GROUPS * DSMIL_DEVICES_PER_GROUP;
 }
 
 #define REFUSE(e)		{ .err = (e) }

@@ -55,6 +55,20 @@ static struct dsmil_smbios *dsmil_smbios(struct dsmil_instance *inst)
 }
 
 /*
+ * The token table entry of a DSMIL token.  In-kernel callers of
+ * dell_smbios_call() bypass dell-smbios' own call filter, so this is the
+ * only thing that keeps the backend on the DSMIL tokens: nothing outside
+ * 0x8000..0x8053 is ever looked up, whatever the instance asks for.
+ */
+static struct calling_interface_token *
+dsmil_smbios_lookup(struct dsmil_smbios *sb, u16 token)
+{
+	if (!dsmil_firmware_token(token))
+		return NULL;
+	return sb->find_token(token);
+}
+
+/*
  * The calling interface's status word, as dell_smbios_error() reads it,
  * but a status this driver does not know is the firmware's failure, not
  * bad input: -EIO, never -EINVAL, with the status named once in a while.
@@ -79,7 +93,7 @@ static int dsmil_smbios_status(struct dsmil_smbios *sb, s32 status)
 static int dsmil_smbios_token_call(struct dsmil_smbios *sb, u16 class,
 				   u16 token, u32 in, u32 *out)
 {
-	struct calling_interface_token *tok = sb->find_token(token);
+	struct calling_interface_token *tok = dsmil_smbios_lookup(sb, token);
 	struct calling_interface_buffer buf = { };
 	int ret;
 
@@ -100,7 +114,15 @@ static int dsmil_smbios_token_call(struct dsmil_smbios *sb, u16 class,
 
 static int dsmil_smbios_verify(struct dsmil_instance *inst, u16 token)
 {
-	return dsmil_smbios(inst)->find_token(token) ? 0 : -ENODEV;
+	return dsmil_smbios_lookup(dsmil_smbios(inst), token) ? 0 : -ENODEV;
+}
+
+static int dsmil_smbios_location(struct dsmil_instance *inst, u16 token)
+{
+	struct calling_interface_token *tok;
+
+	tok = dsmil_smbios_lookup(dsmil_smbios(inst), token);
+	return tok ? tok->location : -ENODEV;
 }
 
 /*
@@ -168,7 +190,7 @@ static int dsmil_smbios_set_location(struct dsmil_instance *inst, u16 token,
 				     u32 value)
 {
 	struct dsmil_smbios *sb = dsmil_smbios(inst);
-	struct calling_interface_token *tok = sb->find_token(token);
+	struct calling_interface_token *tok = dsmil_smbios_lookup(sb, token);
 	u32 back;
 	int ret = dsmil_smbios_may_write(inst);
 
@@ -193,7 +215,7 @@ static int dsmil_smbios_activate(struct dsmil_instance *inst, u16 token)
 {
 	struct calling_interface_token *tok;
 
-	tok = dsmil_smbios(inst)->find_token(token);
+	tok = dsmil_smbios_lookup(dsmil_smbios(inst), token);
 	if (!tok)
 		return -ENODEV;
 	return dsmil_smbios_set_location(inst, token, tok->value);
@@ -204,7 +226,7 @@ static int dsmil_smbios_is_active(struct dsmil_instance *inst, u16 token,
 				  bool *on)
 {
 	struct dsmil_smbios *sb = dsmil_smbios(inst);
-	struct calling_interface_token *tok = sb->find_token(token);
+	struct calling_interface_token *tok = dsmil_smbios_lookup(sb, token);
 	u32 value;
 	int ret;
 
@@ -254,6 +276,13 @@ static int dsmil_smbios_create(struct dsmil_instance *inst)
 	struct dsmil_smbios *sb;
 	int ret;
 
+	if (!inst->device_count ||
+	    !dsmil_firmware_token(inst->cfg.token_base) ||
+	    !dsmil_firmware_token(inst->cfg.token_base + inst->device_count - 1)) {
+		dev_err(inst->dev, "tokens %#x+%u: outside the DSMIL tokens\n",
+			inst->cfg.token_base, inst->device_count);
+		return -EINVAL;
+	}
 	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
 	if (!sb)
 		return -ENOMEM;
@@ -344,6 +373,7 @@ const struct dsmil_backend_ops dsmil_smbios_backend = {
 	.activate	= dsmil_smbios_activate,
 	.deactivate	= dsmil_smbios_deactivate,
 	.is_active	= dsmil_smbios_is_active,
+	.location	= dsmil_smbios_location,
 	.temperature	= dsmil_zone_temperature,
 	.thermal_source	= dsmil_zone_source,
 	.may_write	= dsmil_smbios_may_write,
