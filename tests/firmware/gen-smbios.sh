@@ -28,6 +28,8 @@
 # VAL_OF below):
 #   0x8008 at 0x0A09, value 2: shares the location of quarantined 0x8009
 #     (so the driver must quarantine it; 0x0A08 belongs to no token)
+#   0x8041 at 0x0A40, value 2: shares 0x8040's location, no quarantined
+#     token's (both usable, one on at a time; 0x0A41 belongs to no token)
 # then 0x0175 at 0x0B75, value 1: a token outside the DSMIL range that the
 # driver must never reach; the WSMT token 0x04EC (location 0x0BEC) last,
 # so the SMM transport disables itself.
@@ -45,8 +47,8 @@ product=${3:-Latitude 5430 Rugged}
 
 NTOK=84 PER_STRUCT=28 WSMT_TOKEN=0x04EC WSMT_LOC=0x0BEC
 EXTRA_TOKEN=0x0175 EXTRA_LOC=0x0B75
-declare -A LOC_OF=([$((0x8008))]=$((0x0A09)))
-declare -A VAL_OF=([$((0x8008))]=2)
+declare -A LOC_OF=([$((0x8008))]=$((0x0A09)) [$((0x8041))]=$((0x0A40)))
+declare -A VAL_OF=([$((0x8008))]=2 [$((0x8041))]=2)
 
 # bytes HEX...: write the bytes given as two-digit hex numbers.
 bytes() {

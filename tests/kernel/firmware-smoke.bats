@@ -60,7 +60,7 @@ missing() {
 	[ "$output" = "dsmil-fw tokens=84 base=0x0a00" ]
 }
 
-@test "token table: 0x8000..0x8053 at 0x0A00+n with value 1 (0x8008 at 0x0A09, value 2), 0x0175, WSMT" {
+@test "token table: 0x8000..0x8053 at 0x0A00+n with value 1 (0x8008 at 0x0A09, 0x8041 at 0x0A40: value 2), 0x0175, WSMT" {
 	local n t name loc val want=0 seen=0 wloc wval
 	for ((n = 0; n < 84; n++)); do
 		t=$((0x8000 + n))
@@ -76,6 +76,7 @@ missing() {
 		read -r val <"$T/${name}_value" || [ -n "$val" ]
 		wloc=$((0x0A00 + n)) wval=1
 		[ "$t" != $((0x8008)) ] || wloc=$((0x0A09)) wval=2
+		[ "$t" != $((0x8041)) ] || wloc=$((0x0A40)) wval=2
 		[ $((16#$loc)) = "$wloc" ] || { echo "$name at $loc"; return 1; }
 		[ $((16#$val)) = "$wval" ] || { echo "$name value $val"; return 1; }
 		seen=$((seen + 1))

@@ -712,8 +712,9 @@ fw_setup() {
 }
 
 # Tokens of the emulated firmware's table (tests/firmware/gen-smbios.sh)
-# at a location other than 0x0A00 + n: 0x8008 shares quarantined 0x8009's.
-declare -gA FW_LOC=([8008]=0x0a09)
+# at a location other than 0x0A00 + n: 0x8008 shares quarantined 0x8009's,
+# 0x8041 shares 0x8040's (value 2; 0x8040's is 1).
+declare -gA FW_LOC=([8008]=0x0a09 [8041]=0x0a40)
 # quarantined by the location they share with a listed token
 FW_SHARED_QUARANTINED=(8008)
 
