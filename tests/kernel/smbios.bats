@@ -127,11 +127,22 @@ fw_load() {
 	assert_content "$DEV""8009/value" 0xd5008009
 }
 
-@test "smbios: without allow_writes nothing is written (EROFS), one dmesg line" {
+@test "smbios: without allow_writes nothing is written (EROFS), counted apart, one dmesg line" {
 	fw_load
 	expect_errno "Read-only file system" "$DEV""8001/state" 'active\n'
 	expect_errno "Read-only file system" "$DEV""8002/state" 'active\n'
+	expect_errno "Read-only file system" "$DEV""8002/state" 'active\n'
+	expect_errno "Read-only file system" "$GRP""3/state" 'active\n'
 	assert_state 8001 ready
+	assert_group_state 3 ready
+	# refused before the firmware: no write, no error, counted apart
+	get_stat 8001 refused_writes; assert_equal "$REPLY" 1
+	get_stat 8002 refused_writes; assert_equal "$REPLY" 2
+	get_stat 8024 refused_writes; assert_equal "$REPLY" 1
+	get_stat 8025 refused_writes; assert_equal "$REPLY" 0
+	get_stat 8002 writes; assert_equal "$REPLY" 0
+	get_stat 8002 errors; assert_equal "$REPLY" 0
+	expect_errno "Permission denied" "$DEV""8002/statistics/refused_writes" '0\n'
 	# a value write needs an active device: refused before the firmware
 	expect_errno "Device or resource busy" "$DEV""8001/value" '7\n'
 	fw_writes 8001; [ "$REPLY" = 0 ] || fail "firmware saw $REPLY writes of 0x8001"
@@ -143,6 +154,8 @@ fw_load() {
 @test "smbios: allow_writes=1: activation writes the token's value, reads it back; the state follows the location" {
 	fw_load allow_writes=1
 	activate 8001
+	get_stat 8001 refused_writes
+	assert_equal "$REPLY" 0
 	# through the firmware: the state read at load, the activation's
 	# write of the table value (1) and its read-back
 	run "$H" peek 0x0a01
@@ -227,6 +240,35 @@ fw_load() {
 	assert_output "value=0xd5008009 writes=0 reads=0"
 	fw_writes 8000
 	[ "$REPLY" = 4 ] || fail "0x8000: expected activate, deactivate twice (4 writes), got $REPLY"
+}
+
+@test "smbios: 0x8040 and 0x8041 share a location: both usable, states re-read after every call" {
+	fw_load allow_writes=1
+	assert_content "$DEV""8041/quarantine_reason" none
+	activate 8040
+	run "$H" read 0x0a40
+	assert_output 0x00000001
+	# 0x8041's value (2) replaces 0x8040's: 0x8040 is off now
+	activate 8041
+	run "$H" read 0x0a40
+	assert_output 0x00000002
+	assert_state 8040 ready
+	assert_group_state 5 mixed
+	# 0x8040's value written through 0x8041: the states swap
+	wrn "$DEV""8041/value" 1
+	assert_state 8041 ready
+	assert_state 8040 active
+	# off is 0 for both
+	deactivate 8040
+	assert_state 8041 ready
+	run "$H" peek 0x0a40
+	# reads: 2 at load, each call's read-back or follow-up read and the
+	# other token's re-read (8), and this test's own 2
+	assert_output "value=0x00000000 writes=4 reads=12"
+	fw_writes 8041
+	assert_equal "$REPLY" 4
+	run "$H" count 0x0a41
+	assert_output 0
 }
 
 @test "smbios: nothing reaches a token outside 0x8000..0x8053, not even 0x0175 of the table" {
