@@ -48,6 +48,24 @@ static int dsmil_fw_finish(struct dsmil_device *d, ktime_t start, int ret)
 	return ret;
 }
 
+/*
+ * A write the backend refuses outright (-EROFS: the firmware is
+ * read-only without allow_writes) never reaches the firmware: it is no
+ * write and no error, and is counted apart.
+ */
+static int dsmil_fw_may_write(struct dsmil_device *d)
+{
+	struct dsmil_instance *inst = d->inst;
+	int ret;
+
+	if (!inst->backend->may_write)
+		return 0;
+	ret = inst->backend->may_write(inst);
+	if (ret)
+		dsmil_stat_inc(&d->stats.refused_writes);
+	return ret;
+}
+
 int dsmil_fw_verify(struct dsmil_device *d)
 {
 	struct dsmil_instance *inst = d->inst;
@@ -83,7 +101,9 @@ int dsmil_fw_write(struct dsmil_device *d, u32 val)
 	lockdep_assert_held(&inst->lock);
 	if (dsmil_device_quarantined(d))
 		return -EPERM;
-	ret = dsmil_fw_throttle(inst);
+	ret = dsmil_fw_may_write(d);
+	if (!ret)
+		ret = dsmil_fw_throttle(inst);
 	if (ret)
 		return ret;
 	dsmil_stat_inc(&d->stats.writes);
@@ -112,6 +132,9 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 		return 0;
 	if (dsmil_device_quarantined(d))
 		return -EPERM;
+	ret = dsmil_fw_may_write(d);
+	if (ret)
+		return ret;
 	/*
 	 * Checked right before the call: a stop may be waiting already, and
 	 * nothing is switched on without a temperature to watch it by.

@@ -180,12 +180,14 @@ DSMIL_STAT_ATTR(reads);
 DSMIL_STAT_ATTR(writes);
 DSMIL_STAT_ATTR(errors);
 DSMIL_STAT_ATTR(activations);
+DSMIL_STAT_ATTR(refused_writes);
 
 static struct attribute *dsmil_device_stats_attrs[] = {
 	&dev_attr_reads.attr,
 	&dev_attr_writes.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_activations.attr,
+	&dev_attr_refused_writes.attr,
 	NULL
 };
 

@@ -224,6 +224,7 @@ struct dsmil_stats {
 	unsigned long writes;
 	unsigned long errors;
 	unsigned long activations;
+	unsigned long refused_writes;
 };
 
 struct dsmil_group;
