@@ -103,6 +103,53 @@ static bool dsmil_fw_failed(int err)
 }
 
 /*
+ * Re-read @d's state from its location (a backend that can tell): on
+ * while the location holds the token's own value.  An unreadable state
+ * is unknown: error.
+ */
+static void dsmil_device_reread(struct dsmil_device *d)
+{
+	bool on;
+
+	if (dsmil_fw_is_active(d, &on))
+		dsmil_device_set_state(d, DSMIL_STATE_ERROR,
+				       DSMIL_REASON_FW_ERROR);
+	else
+		dsmil_device_set_state(d, on ? DSMIL_STATE_ACTIVE :
+					       DSMIL_STATE_READY,
+				       DSMIL_REASON_REQUEST);
+}
+
+/*
+ * A call on @d reached the firmware: the other devices whose tokens share
+ * its location may no longer hold what their state says (Dell: a location
+ * holds one token's value at a time).  Re-read those that are "ready" or
+ * "active"; the others keep the state only a reset or the thermal code
+ * leaves.  Their groups are announced by the caller's group, or here.
+ */
+static void dsmil_location_reread(struct dsmil_device *d)
+{
+	struct dsmil_instance *inst = d->inst;
+	unsigned int i;
+
+	if (d->location < 0)
+		return;
+	for (i = 0; i < inst->device_count; i++) {
+		struct dsmil_device *e = inst->devices[i];
+		enum dsmil_state state;
+
+		if (!e || e == d || e->location != d->location)
+			continue;
+		state = e->state;
+		if (state != DSMIL_STATE_READY && state != DSMIL_STATE_ACTIVE)
+			continue;
+		dsmil_device_reread(e);
+		if (e->group != d->group)
+			dsmil_notify_group_state(e->group);
+	}
+}
+
+/*
  * Apply @req to one device.  Only a confirmed success changes its state:
  * a firmware call that failed, timed out or overran leaves the device in
  * "error" (the firmware may have applied it), a refusal leaves it as it
@@ -123,10 +170,11 @@ static int dsmil_device_request(struct dsmil_device *d, enum dsmil_request req)
 	if (dsmil_fw_failed(ret))
 		dsmil_device_set_state(d, DSMIL_STATE_ERROR,
 				       DSMIL_REASON_FW_ERROR);
-	if (ret)
-		return ret;
-	dsmil_device_set_state(d, t->to, DSMIL_REASON_REQUEST);
-	return 0;
+	else if (!ret)
+		dsmil_device_set_state(d, t->to, DSMIL_REASON_REQUEST);
+	if (t->action != DSMIL_ACT_NONE && (!ret || dsmil_fw_failed(ret)))
+		dsmil_location_reread(d);
+	return ret;
 }
 
 int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
@@ -157,17 +205,8 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
  */
 static void dsmil_device_follow_firmware(struct dsmil_device *d)
 {
-	bool on;
-
-	if (!d->inst->backend->is_active)
-		return;
-	if (dsmil_fw_is_active(d, &on))
-		dsmil_device_set_state(d, DSMIL_STATE_ERROR,
-				       DSMIL_REASON_FW_ERROR);
-	else
-		dsmil_device_set_state(d, on ? DSMIL_STATE_ACTIVE :
-					       DSMIL_STATE_READY,
-				       DSMIL_REASON_REQUEST);
+	if (d->inst->backend->is_active)
+		dsmil_device_reread(d);
 }
 
 int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
@@ -194,6 +233,8 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 					       DSMIL_REASON_FW_ERROR);
 		else if (!ret)
 			dsmil_device_follow_firmware(d);
+		if (!ret || dsmil_fw_failed(ret))
+			dsmil_location_reread(d);
 		dsmil_notify_group_state(d->group);
 		break;
 	case DSMIL_STATE_ABSENT:
