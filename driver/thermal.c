@@ -530,10 +530,10 @@ static void dsmil_thermal_work(struct work_struct *work)
 
 void dsmil_thermal_init(struct dsmil_instance *inst)
 {
-	inst->thermal.threshold = inst->cfg.thermal_threshold;
-	inst->thermal.hysteresis = DSMIL_THERMAL_DEFAULT_HYSTERESIS;
 	unsigned int g;
 
+	inst->thermal.threshold = inst->cfg.thermal_threshold;
+	inst->thermal.hysteresis = DSMIL_THERMAL_DEFAULT_HYSTERESIS;
 	for (g = 0; g < DSMIL_MAX_GROUPS; g++)
 		inst->thermal.trip_at[g] = INT_MAX;
 	atomic_set(&inst->thermal.stops_pending, 0);
