@@ -124,7 +124,7 @@ run_group() {
 		failed=$((failed + 1))
 		return
 	fi
-	local -a bats=(bats --tap)
+	local -a bats=(bats --tap --timing)
 	[ -z "${DSMIL_BATS_FILTER:-}" ] || bats+=(--filter "$DSMIL_BATS_FILTER")
 	run=$(new_run_dir "$KVER")
 	echo "== $KVER: bats on $# suite(s) in QEMU${append:+ (append: $append)}${qemu:+ (qemu: $qemu)} (log: $run)"
