@@ -62,6 +62,7 @@ module:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/driver clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/modules clean
 	rm -f driver/dsmil-72dev.ko
 	rm -rf build
 	$(MAKE) clean-userspace

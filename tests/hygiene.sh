@@ -5,12 +5,13 @@
 #
 # For each kernel (default: every kernel from tests/vm/kernels.sh): a W=1
 # build with zero warnings and a sparse (C=2) pass with zero warnings.
-# Then checkpatch --strict and kernel-doc on every driver file, and
-# every shell script through shellcheck, every Documentation/*.rst through
-# docutils (strict: any message fails) and the man pages through groff
-# with all warnings on.  Each check is one TAP test and prints what it
-# found.  checkpatch and kernel-doc come from Debian's linux-source-6.12,
-# unpacked into a cache outside the tree.
+# Then checkpatch --strict and kernel-doc on every driver and test-module
+# file, and every shell script through shellcheck, every
+# Documentation/*.rst through docutils (strict: any message fails) and
+# the man pages through groff with all warnings on.  Each check is one
+# TAP test and prints what it found.  checkpatch and kernel-doc come
+# from Debian's linux-source-6.12, unpacked into a cache outside the
+# tree.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,7 +54,7 @@ result() {
 }
 
 driver_sources() {
-	find "$REPO/driver" -maxdepth 2 \( -name '*.c' -o -name '*.h' \) \
+	find "$REPO/driver" "$REPO/tests/modules" -maxdepth 2 \( -name '*.c' -o -name '*.h' \) \
 		! -name '*.mod.c' ! -name 'kunit*' | sort
 }
 

@@ -87,6 +87,7 @@ with_driver_tree() {
 		flock 8
 		if [ "$tag" = - ] || [ "$(cat "$last" 2>/dev/null)" != "$tag" ]; then
 			make -s -C "$kdir" M="$REPO/driver" clean >/dev/null 2>&1 || true
+			make -s -C "$kdir" M="$REPO/tests/modules" clean >/dev/null 2>&1 || true
 		fi
 		echo "$tag" >"$last"
 		"$@"
@@ -94,8 +95,8 @@ with_driver_tree() {
 }
 
 # build_module REL: `make module` for REL and keep the results in build/REL/
-# (dsmil-84dev.ko, dsmil-sim.ko, and dsmil-kunit.ko for a kernel with
-# KUnit), so that kernels don't clobber each other.  A build already kept
+# (dsmil-84dev.ko, dsmil-sim.ko, dsmil-kunit.ko for a kernel with KUnit,
+# and the test modules of tests/modules/), so that kernels don't clobber each other.  A build already kept
 # there from the same sources for the same kernel tree (module_key: e.g.
 # the W=1 build of tests/hygiene.sh earlier in the same `make check`) is
 # reused instead of built again.
@@ -108,8 +109,8 @@ build_module() {
 }
 
 # module_key KDIR: a hash of everything a module build depends on: the
-# contents of the driver sources (driver/: *.c, *.h, Kbuild, Makefiles)
-# and of the top Makefile, and the kernel tree (its path, .config and
+# contents of the driver sources (driver/: *.c, *.h, Kbuild, Makefiles),
+# of the test modules (tests/modules/) and of the top Makefile, and the kernel tree (its path, .config and
 # Module.symvers).  Make flags such as W=1 and C=2 only add warnings and
 # checks, so they are not part of it.
 module_key() {
@@ -118,7 +119,8 @@ module_key() {
 		echo "kdir=$kdir"
 		cat "$kdir/.config" "$kdir/Module.symvers" 2>/dev/null | sha256sum
 		sha256sum "$REPO/Makefile"
-		find "$REPO/driver" -type f \( -name '*.[ch]' -o -name Kbuild -o -name 'Makefile*' \) \
+		find "$REPO/driver" "$REPO/tests/modules" -type f \
+			\( -name '*.[ch]' -o -name Kbuild -o -name 'Makefile*' \) \
 			! -name '*.mod.c' -print0 | LC_ALL=C sort -z |
 			while IFS= read -r -d '' f; do
 				sha256sum "$f"
@@ -150,6 +152,8 @@ _build_and_keep() {
 	key=$(module_key "$kdir")
 	echo "== building $MODULE.ko for $rel${*:+ ($*)}"
 	make -C "$REPO" -j"${DSMIL_JOBS:-$(nproc)}" module KVER="$rel" KDIR="$kdir" "$@" || return 1
+	# the test modules the guest suites load (tests/modules/Kbuild)
+	make -C "$kdir" M="$REPO/tests/modules" -j"${DSMIL_JOBS:-$(nproc)}" "$@" modules || return 1
 	if ! ko_matches "$ko" "$rel"; then
 		echo "build: $ko is not built for $rel (vermagic: $(modinfo -F vermagic "$ko" 2>/dev/null))" >&2
 		return 1
@@ -158,11 +162,11 @@ _build_and_keep() {
 	# dsmil-sim.ko always comes with the driver; the KUnit module only
 	# for kernels with CONFIG_KUNIT.
 	mkdir -p "$REPO/build/$rel"
-	for m in "$MODULE" dsmil-sim dsmil-kunit; do
-		rm -f "$REPO/build/$rel/$m.ko"
-		[ -f "$REPO/driver/$m.ko" ] || continue
-		cp "$REPO/driver/$m.ko" "$REPO/build/$rel/$m.ko.tmp"
-		mv "$REPO/build/$rel/$m.ko.tmp" "$REPO/build/$rel/$m.ko"
+	for m in driver/"$MODULE" driver/dsmil-sim driver/dsmil-kunit tests/modules/dsmil-test-zone; do
+		rm -f "$REPO/build/$rel/${m##*/}.ko"
+		[ -f "$REPO/$m.ko" ] || continue
+		cp "$REPO/$m.ko" "$REPO/build/$rel/${m##*/}.ko.tmp"
+		mv "$REPO/build/$rel/${m##*/}.ko.tmp" "$REPO/build/$rel/${m##*/}.ko"
 	done
 	[ "$(module_key "$kdir")" != "$key" ] || echo "$key" >"$REPO/build/$rel/module.key"
 }
