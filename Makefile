@@ -109,7 +109,8 @@ dist:
 
 # DKMS: what dkms needs to build the module (no build outputs), copied to
 # DKMS_SOURCE_TREE/dsmil-VERSION.  DKMS_KERNELS: the kernels to build and
-# install for; DKMS_FLAGS: more dkms options (e.g. --dkmstree, --installtree).
+# install for, each against its build tree as for KDIR (the kernel cache's
+# headers first); DKMS_FLAGS: more dkms options (e.g. --dkmstree, --installtree).
 DKMS ?= dkms
 DKMS_SOURCE_TREE ?= /usr/src
 DKMS_KERNELS ?= $(KVER)
@@ -128,9 +129,12 @@ install-dkms-sources:
 dkms-install: dkms-uninstall
 	$(MAKE) install-dkms-sources DESTDIR=
 	$(dkms_run) add dsmil/$(VERSION)
-	@set -e; for k in $(DKMS_KERNELS); do for action in build install; do \
-		echo "$(dkms_run) $$action dsmil/$(VERSION) -k $$k"; \
-		$(dkms_run) $$action dsmil/$(VERSION) -k $$k; \
+	@set -e; for k in $(DKMS_KERNELS); do \
+		src=$(DSMIL_CACHE_DIR)/kernels/$$k/lib/modules/$$k/build; \
+		[ -d "$$src" ] || src=/lib/modules/$$k/build; \
+		for action in build install; do \
+		echo "$(dkms_run) $$action dsmil/$(VERSION) -k $$k --kernelsourcedir $$src"; \
+		$(dkms_run) $$action dsmil/$(VERSION) -k $$k --kernelsourcedir "$$src"; \
 	done; done
 
 dkms-uninstall:

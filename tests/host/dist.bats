@@ -4,9 +4,9 @@
 # `make dist`: the source tarball dsmil-VERSION.tar.gz holds the tracked
 # files (git ls-files) under dsmil-VERSION/, no build output, and builds on
 # its own: unpacked in a temporary directory, `make module` builds both
-# modules (dsmil-84dev, dsmil-sim) for every kernel whose headers are
-# installed (vermagic = that release)
-# and `make userspace` builds lsdsmil.  The tarball goes to a temporary
+# modules (dsmil-84dev, dsmil-sim) for every test kernel
+# (tests/vm/kernels.sh, against the same build trees as the guest suites;
+# vermagic = that release) and `make userspace` builds lsdsmil.  The tarball goes to a temporary
 # DISTDIR, not build/.
 
 load helpers
@@ -15,8 +15,8 @@ setup_file() {
 	VERSION=$(cat "$REPO/VERSION")
 	DT=$(mktemp -d /tmp/dsmil-dist.XXXXXX)
 	TARBALL=$DT/dsmil-$VERSION.tar.gz
-	KVERS=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build \
-		-exec test -d {} \; -printf '%h\n' | sed 's|.*/||' | sort -V | tr '\n' ' ')
+	test_kernels
+	KVERS=$REPLY
 	make -s -C "$REPO" --no-print-directory dist DISTDIR="$DT" >"$DT/dist.out" 2>&1 || true
 	export VERSION DT TARBALL KVERS
 }
@@ -84,14 +84,15 @@ unpack() {
 	rm -rf "$again"
 }
 
-@test "the unpacked tarball builds both modules for every kernel with headers (vermagic = release)" {
-	[[ -n ${KVERS// /} ]] || fail "no kernel headers installed (/lib/modules/*/build): run 'make deps'"
+@test "the unpacked tarball builds both modules for every test kernel (vermagic = release)" {
+	[[ -n ${KVERS// /} ]] || fail "no test kernel (tests/vm/kernels.sh): run 'make deps'"
 	local k d ko m
 	for k in $KVERS; do
 		# one fresh tree per kernel: kbuild does not always notice a switch
 		d=$DT/build-$k
 		unpack "$d"
-		run make -C "$d/dsmil-$VERSION" --no-print-directory module KVER="$k" KDIR="/lib/modules/$k/build"
+		kernel_tree "$k"
+		run make -C "$d/dsmil-$VERSION" --no-print-directory module KVER="$k" KDIR="$REPLY"
 		assert_success
 		for m in dsmil-84dev dsmil-sim; do
 			ko=$d/dsmil-$VERSION/driver/$m.ko

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # DKMS: dkms.conf, `make dkms-install` and `make dkms-uninstall`, and
-# `dkms build -k REL` for every kernel whose headers are installed
-# (/lib/modules/REL/build): both modules, the driver dsmil-84dev and the
+# `dkms build -k REL` for every test kernel (tests/vm/kernels.sh, against
+# the same build trees as the guest suites): both modules, the driver dsmil-84dev and the
 # simulated platform dsmil-sim, are built and installed, and their
 # vermagic must be REL.
 #
@@ -24,8 +24,8 @@ setup_file() {
 	[[ -z $NO_DKMS ]] || return 0
 	VERSION=$(cat "$REPO/VERSION")
 	DK=$(mktemp -d /tmp/dsmil-dkms.XXXXXX)
-	KVERS=$(find /lib/modules -mindepth 2 -maxdepth 2 -name build \
-		-exec test -d {} \; -printf '%h\n' | sed 's|.*/||' | sort -V | tr '\n' ' ')
+	test_kernels
+	KVERS=$REPLY
 	local k
 	mkdir -p "$DK/dkms" "$DK/src" "$DK/tmp"
 	for k in $KVERS; do mkdir -p "$DK/install/$k"; done
@@ -72,7 +72,7 @@ re() { REPLY=$(printf '%s' "$1" | sed 's/[][\.*^$+?(){}|]/\\&/g'); }
 vermagic() { modinfo -F vermagic "$1" | cut -d' ' -f1; }
 
 need_kernels() {
-	[[ -n ${KVERS// /} ]] || fail "no kernel headers installed (/lib/modules/*/build): run 'make deps'"
+	[[ -n ${KVERS// /} ]] || fail "no test kernel (tests/vm/kernels.sh): run 'make deps'"
 }
 
 @test "dkms.conf: package dsmil, version from VERSION, dsmil-84dev and dsmil-sim built in driver/ by Kbuild" {
@@ -118,13 +118,14 @@ make -C /K M=/T/dsmil/$VERSION/build/driver clean"
 	assert_output "dsmil/$VERSION: added"
 }
 
-@test "dkms build -k REL for every kernel with headers: both modules, vermagic is REL, version is VERSION" {
+@test "dkms build -k REL for every test kernel: both modules, vermagic is REL, version is VERSION" {
 	need_kernels
 	run mk dkms-install DKMS_KERNELS=
 	assert_success
 	local k ko m
 	for k in $KVERS; do
-		run dk build "dsmil/$VERSION" -k "$k"
+		kernel_tree "$k"
+		run dk build "dsmil/$VERSION" -k "$k" --kernelsourcedir "$REPLY"
 		assert_success
 		for m in $MODULES; do
 			ko=$(find "$DK/dkms/dsmil/$VERSION/$k" -path "*/module/$m.ko*")

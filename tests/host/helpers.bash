@@ -37,6 +37,19 @@ _load_libs() {
 }
 _load_libs
 
+# test_kernels -> REPLY: the kernels every suite tests, space-separated
+# (tests/vm/kernels.sh: those in the kernel cache of `make deps`)
+test_kernels() {
+	REPLY=$(bash "$REPO/tests/vm/kernels.sh" | tr '\n' ' ')
+}
+
+# kernel_tree REL -> REPLY: the build tree of kernel REL, as the guest
+# suites build against it (tests/vm/lib.sh, kernel_kdir)
+kernel_tree() {
+	# shellcheck disable=SC2016 # expanded by that bash
+	REPLY=$(bash -c 'VM_DIR=$1 && . "$1/lib.sh" && kernel_kdir "$2"' _ "$REPO/tests/vm" "$1")
+}
+
 # host_setup_file: the template tree, the fake programs, the environment.
 # HT is a world-readable scratch dir under /tmp (so that "nobody" can reach
 # the tree in the EACCES tests) with short paths (libsysfs paths are
