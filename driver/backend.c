@@ -214,3 +214,19 @@ int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 		return -ENODATA;
 	return inst->backend->temperature(inst, group, millideg);
 }
+
+/**
+ * dsmil_fw_group_source() - where the temperature of one group comes from
+ * @inst: the instance, with or without inst->lock
+ * @group: group index
+ *
+ * Return: the source's name, or NULL when there is none (thermal
+ * protection opted out).
+ */
+const char *dsmil_fw_group_source(struct dsmil_instance *inst,
+				  unsigned int group)
+{
+	if (inst->backend->group_source)
+		return inst->backend->group_source(inst, group);
+	return inst->backend->thermal_source(inst);
+}

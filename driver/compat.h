@@ -30,4 +30,18 @@
 #define DSMIL_NS	DSMIL
 #endif
 
+/*
+ * Since 6.4 a class_interface callback gets the device alone (before:
+ * also the interface), and a thermal zone's struct device is reached
+ * through thermal_zone_device() (6.1: the public struct's member).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define DSMIL_CLASS_INTF_CALLBACK(fn)	void fn(struct device *dev)
+#define dsmil_tz_device(tz)		thermal_zone_device(tz)
+#else
+#define DSMIL_CLASS_INTF_CALLBACK(fn)	\
+	void fn(struct device *dev, struct class_interface *intf)
+#define dsmil_tz_device(tz)		(&(tz)->device)
+#endif
+
 #endif /* _DSMIL_COMPAT_H */

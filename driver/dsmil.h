@@ -134,9 +134,12 @@ struct platform_device;
  * @location: the firmware location of @token, or a negative errno
  *	(optional: without it tokens share nothing); no firmware call
  * @temperature: temperature of group @group in millidegrees Celsius
- * @thermal_source: name of the source of @temperature, shown by the
- *	platform "thermal_source" file; NULL when the administrator opted
- *	out of thermal protection (then @temperature is never relied on)
+ * @thermal_source: name of the default source of @temperature, shown by
+ *	the platform "thermal_source" file; NULL when the administrator
+ *	opted out of thermal protection (then @temperature is never relied on)
+ * @group_source: name of the source of group @group's temperature, shown
+ *	by the group's "thermal_source" file (optional: without it,
+ *	@thermal_source)
  * @may_write: 0 when writes may reach the firmware, else the errno
  *	(optional; -EROFS on the read-only real firmware)
  * @region_populate: a simulated firmware: its register windows live in
@@ -144,7 +147,7 @@ struct platform_device;
  *	without it can only get windows from a firmware-reserved region)
  *
  * All calls but create/destroy run with inst->lock held and may sleep,
- * but @temperature and @thermal_source, which may also be called without
+ * but @temperature and the sources, which may also be called without
  * it (the thermal monitor samples before taking the lock).
  */
 struct dsmil_backend_ops {
@@ -162,6 +165,8 @@ struct dsmil_backend_ops {
 	int (*temperature)(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
 	const char *(*thermal_source)(struct dsmil_instance *inst);
+	const char *(*group_source)(struct dsmil_instance *inst,
+				    unsigned int group);
 	int (*may_write)(struct dsmil_instance *inst);
 	void (*region_populate)(struct dsmil_instance *inst);
 };
@@ -459,6 +464,8 @@ int dsmil_fw_is_active(struct dsmil_device *d, bool *on);
 int dsmil_fw_location(struct dsmil_instance *inst, u16 token);
 int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 			 int *millideg);
+const char *dsmil_fw_group_source(struct dsmil_instance *inst,
+				  unsigned int group);
 
 /* thermal.c */
 void dsmil_thermal_init(struct dsmil_instance *inst);
@@ -510,11 +517,14 @@ extern const struct dsmil_backend_ops dsmil_smbios_backend;
 bool dsmil_smbios_detect(void);
 int dsmil_smbios_check_params(void);
 
-/* zone.c: the thermal zone behind the smbios backend's temperatures */
-int dsmil_zone_check_params(void);
+/* zone.c: the thermal zones behind the smbios backend's temperatures */
+int dsmil_zone_check_params(unsigned int groups);
+void dsmil_zone_exit(void);
 int dsmil_zone_temperature(struct dsmil_instance *inst, unsigned int group,
 			   int *millideg);
 const char *dsmil_zone_source(struct dsmil_instance *inst);
+const char *dsmil_zone_group_source(struct dsmil_instance *inst,
+				    unsigned int group);
 void dsmil_zone_announce(struct dsmil_instance *inst);
 
 /* group.c, device.c: class objects */

@@ -114,12 +114,23 @@ static ssize_t temperature_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(temperature);
 
+static ssize_t thermal_source_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct dsmil_group *g = to_dsmil_group(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  dsmil_fw_group_source(g->inst, g->index) ?: "none");
+}
+static DEVICE_ATTR_RO(thermal_source);
+
 static struct attribute *dsmil_group_attrs[] = {
 	&dev_attr_state.attr,
 	&dev_attr_device_count.attr,
 	&dev_attr_active_count.attr,
 	&dev_attr_thermal_limit.attr,
 	&dev_attr_temperature.attr,
+	&dev_attr_thermal_source.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(dsmil_group);

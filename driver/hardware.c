@@ -121,7 +121,7 @@ int dsmil_hardware_init(void)
 	if (!ret)
 		ret = dsmil_smbios_check_params();
 	if (!ret)
-		ret = dsmil_zone_check_params();
+		ret = dsmil_zone_check_params(cfg.groups);
 	if (ret)
 		return ret;
 	if (!dsmil_hardware_present())
@@ -130,8 +130,10 @@ int dsmil_hardware_init(void)
 	cfg.mmio_base = mmio_base;
 	cfg.mmio_size = mmio_size;
 	pdev = dsmil_instance_create(&cfg);
-	if (IS_ERR(pdev))
+	if (IS_ERR(pdev)) {
+		dsmil_zone_exit();
 		return PTR_ERR(pdev);
+	}
 	dsmil_hw_pdev = pdev;
 	return 0;
 }
@@ -141,4 +143,5 @@ void dsmil_hardware_exit(void)
 	if (dsmil_hw_pdev)
 		dsmil_instance_remove(dsmil_hw_pdev);
 	dsmil_hw_pdev = NULL;
+	dsmil_zone_exit();
 }

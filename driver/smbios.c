@@ -376,5 +376,6 @@ const struct dsmil_backend_ops dsmil_smbios_backend = {
 	.location	= dsmil_smbios_location,
 	.temperature	= dsmil_zone_temperature,
 	.thermal_source	= dsmil_zone_source,
+	.group_source	= dsmil_zone_group_source,
 	.may_write	= dsmil_smbios_may_write,
 };

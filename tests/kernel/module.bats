@@ -171,7 +171,7 @@ dsmil_lines() {
 
 @test "modinfo: every parameter of both modules, each with a description; no backend=" {
 	assert_params "$DSMIL_KO" activate smi_timeout_ms thermal_threshold thermal_poll_ms \
-		thermal_grace_ms allow_writes smi_rate thermal_zone mmio_base mmio_size force
+		thermal_grace_ms allow_writes smi_rate thermal_zone group_zones mmio_base mmio_size force
 	assert_params "$DSMIL_SIM_KO" instances activate smi_timeout_ms thermal_threshold thermal_poll_ms \
 		thermal_grace_ms
 }

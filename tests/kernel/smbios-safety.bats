@@ -80,7 +80,7 @@ teardown() { dsmil_teardown; }
 
 @test "smbios: thermal_source is the first zone of thermal_zone= that exists; none exists: ENODATA" {
 	dsmil_load_driver allow_writes=1
-	# the default list is x86_pkg_temp,acpitz: the guest has only acpitz
+	# the default list is acpitz, the guest's only zone
 	assert_content "$DSMIL_PDEV/thermal_source" acpitz
 	activate 8000
 	dsmil_unload
