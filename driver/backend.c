@@ -6,11 +6,19 @@
  * serialize on the instance lock (the caller holds it), bound the call
  * time by smi_timeout_ms, count the call in the device statistics and
  * refuse any write to a quarantined token as a last line of defence.
+ * While the system is suspended they refuse every call with -EAGAIN
+ * before it reaches the firmware (pm.c).
  */
 #include <linux/ktime.h>
 
 #include "dsmil.h"
 #include "trace.h"
+
+/* Asleep: no call reaches the firmware until the resume read-back. */
+static int dsmil_fw_awake(struct dsmil_instance *inst)
+{
+	return inst->suspended ? -EAGAIN : 0;
+}
 
 /*
  * Rate limiting is the backend's business; waiting is not call time.  A
@@ -71,7 +79,7 @@ int dsmil_fw_verify(struct dsmil_device *d)
 	struct dsmil_instance *inst = d->inst;
 
 	lockdep_assert_held(&inst->lock);
-	return inst->backend->verify(inst, d->token);
+	return dsmil_fw_awake(inst) ?: inst->backend->verify(inst, d->token);
 }
 
 int dsmil_fw_read(struct dsmil_device *d, u32 *val)
@@ -81,7 +89,7 @@ int dsmil_fw_read(struct dsmil_device *d, u32 *val)
 	int ret;
 
 	lockdep_assert_held(&inst->lock);
-	ret = dsmil_fw_throttle(inst);
+	ret = dsmil_fw_awake(inst) ?: dsmil_fw_throttle(inst);
 	if (ret)
 		return ret;
 	dsmil_stat_inc(&d->stats.reads);
@@ -101,7 +109,7 @@ int dsmil_fw_write(struct dsmil_device *d, u32 val)
 	lockdep_assert_held(&inst->lock);
 	if (dsmil_device_quarantined(d))
 		return -EPERM;
-	ret = dsmil_fw_may_write(d);
+	ret = dsmil_fw_awake(inst) ?: dsmil_fw_may_write(d);
 	if (!ret)
 		ret = dsmil_fw_throttle(inst);
 	if (ret)
@@ -132,7 +140,7 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 		return 0;
 	if (dsmil_device_quarantined(d))
 		return -EPERM;
-	ret = dsmil_fw_may_write(d);
+	ret = dsmil_fw_awake(inst) ?: dsmil_fw_may_write(d);
 	if (ret)
 		return ret;
 	/*
@@ -154,20 +162,7 @@ int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action)
 	return dsmil_fw_finish(d, start, ret);
 }
 
-/**
- * dsmil_fw_is_active() - ask the firmware whether a device is on
- * @d: the device
- * @on: the answer
- *
- * Bounded and counted in the device's statistics/reads like any read,
- * but not rate limited: it is the driver's own scan (one call per device
- * when an instance comes up) or the read-back of a write that waited for
- * its own rate slot, never a call userspace can make alone.  A backend
- * that cannot tell reports "off".
- *
- * Return: 0 or the firmware error.
- */
-int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
+static int dsmil_fw_state(struct dsmil_device *d, bool *on, bool counted)
 {
 	struct dsmil_instance *inst = d->inst;
 	ktime_t start;
@@ -175,12 +170,48 @@ int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
 
 	lockdep_assert_held(&inst->lock);
 	*on = false;
-	if (!inst->backend->is_active)
-		return 0;
-	dsmil_stat_inc(&d->stats.reads);
+	ret = dsmil_fw_awake(inst);
+	if (ret || !inst->backend->is_active)
+		return ret;
+	if (counted)
+		dsmil_stat_inc(&d->stats.reads);
 	start = ktime_get();
 	ret = inst->backend->is_active(inst, d->token, on);
 	return dsmil_fw_finish(d, start, ret);
+}
+
+/**
+ * dsmil_fw_is_active() - ask the firmware whether a device is on
+ * @d: the device
+ * @on: the answer
+ *
+ * Bounded and counted in the device's statistics/reads like any read,
+ * but not rate limited: it is the read-back of a write that waited for
+ * its own rate slot, never a call userspace can make alone.  A backend
+ * that cannot tell reports "off".
+ *
+ * Return: 0 or the firmware error.
+ */
+int dsmil_fw_is_active(struct dsmil_device *d, bool *on)
+{
+	return dsmil_fw_state(d, on, true);
+}
+
+/**
+ * dsmil_device_readback() - the driver's own scan of a device's state
+ * @d: the device
+ * @on: the answer
+ *
+ * Like dsmil_fw_is_active(), once per device when an instance comes up
+ * and when the system resumes; not counted in statistics/reads, which
+ * count the reads that the device's files cause (a failure is counted
+ * in statistics/errors).
+ *
+ * Return: 0 or the firmware error.
+ */
+int dsmil_device_readback(struct dsmil_device *d, bool *on)
+{
+	return dsmil_fw_state(d, on, false);
 }
 
 /**

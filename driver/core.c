@@ -339,6 +339,7 @@ static struct platform_driver dsmil_driver = {
 	.driver = {
 		.name		= DSMIL_DRV_NAME,
 		.dev_groups	= dsmil_platform_groups,
+		.pm		= pm_sleep_ptr(&dsmil_pm_ops),
 	},
 	.probe = dsmil_probe,
 	DSMIL_PLATFORM_REMOVE(dsmil_remove),

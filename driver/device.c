@@ -230,7 +230,7 @@ static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
 	if (dsmil_fw_verify(d) ||
 	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
 		return DSMIL_STATE_ABSENT;
-	if (dsmil_fw_is_active(d, &on)) {
+	if (dsmil_device_readback(d, &on)) {
 		dev_warn(d->inst->dev, "token %#06x: state unreadable at probe: error\n",
 			 d->token);
 		return DSMIL_STATE_ERROR;

@@ -90,6 +90,7 @@ enum dsmil_reason {
 	DSMIL_REASON_THERMAL_CLEAR,
 	DSMIL_REASON_EMERGENCY_STOP,
 	DSMIL_REASON_EMERGENCY_CLEAR,
+	DSMIL_REASON_RESUME,		/* the read-back after a system sleep */
 };
 
 enum dsmil_group_state {
@@ -145,6 +146,10 @@ struct platform_device;
  * @region_populate: a simulated firmware: its register windows live in
  *	kernel memory, and this writes their headers (optional; a backend
  *	without it can only get windows from a firmware-reserved region)
+ * @suspend: the system goes to sleep; no call follows until @resume
+ *	(optional)
+ * @resume: the system woke up; called before the driver reads the
+ *	states back (optional)
  *
  * All calls but create/destroy run with inst->lock held and may sleep,
  * but @temperature and the sources, which may also be called without
@@ -169,6 +174,8 @@ struct dsmil_backend_ops {
 				    unsigned int group);
 	int (*may_write)(struct dsmil_instance *inst);
 	void (*region_populate)(struct dsmil_instance *inst);
+	void (*suspend)(struct dsmil_instance *inst);
+	void (*resume)(struct dsmil_instance *inst);
 };
 
 /**
@@ -245,7 +252,7 @@ struct dsmil_device {
 	int location;			/* firmware location, negative: none */
 	enum dsmil_state state;
 	struct dsmil_stats stats;
-	int thermal_limit;		/* millidegrees, under inst->lock */
+	int thermal_limit;		/* m°C, under inst->lock, WRITE_ONCE() */
 	bool thermal_tripped;		/* under inst->lock */
 };
 
@@ -287,6 +294,11 @@ struct dsmil_thermal_stats {
  * @work: the monitor
  * @hwmon: the hwmon device of the instance, or NULL
  * @hwmon_chip: what @hwmon was registered with, freed after it
+ *
+ * Fields also read without the lock (sysfs shows, the monitor's lockless
+ * pre-check) are written with WRITE_ONCE() and read with READ_ONCE():
+ * @threshold, @hysteresis, @manual_stop, @no_source, @platform_tripped,
+ * @faulted, @failing_since, @trip_at and the @stats counters.
  */
 struct dsmil_thermal {
 	int threshold;
@@ -316,6 +328,7 @@ struct dsmil_instance {
 	void *backend_priv;
 	struct dentry *debugfs;
 	bool live;				/* under lock: all objects exist */
+	bool suspended;				/* under lock, WRITE_ONCE(): asleep */
 	unsigned int device_count;
 	struct dsmil_group **groups;
 	struct dsmil_device **devices;
@@ -461,6 +474,7 @@ int dsmil_fw_read(struct dsmil_device *d, u32 *val);
 int dsmil_fw_write(struct dsmil_device *d, u32 val);
 int dsmil_fw_action(struct dsmil_device *d, enum dsmil_action action);
 int dsmil_fw_is_active(struct dsmil_device *d, bool *on);
+int dsmil_device_readback(struct dsmil_device *d, bool *on);
 int dsmil_fw_location(struct dsmil_instance *inst, u16 token);
 int dsmil_fw_temperature(struct dsmil_instance *inst, unsigned int group,
 			 int *millideg);
@@ -491,6 +505,9 @@ int dsmil_thermal_store_emergency(struct dsmil_instance *inst,
 				  const char *buf, size_t count);
 int dsmil_thermal_read_group_limit(struct dsmil_group *g, int *limit);
 int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg);
+
+/* pm.c: system sleep */
+extern const struct dev_pm_ops dsmil_pm_ops;
 
 /* hwmon.c */
 int dsmil_hwmon_register(struct dsmil_instance *inst);
@@ -545,5 +562,6 @@ void dsmil_notify_alarms(struct dsmil_group *g);
 void dsmil_notify_platform(struct dsmil_instance *inst, const char *event,
 			   int millideg);
 void dsmil_notify_emergency(struct dsmil_instance *inst, bool on);
+void dsmil_notify_resume(struct dsmil_instance *inst, unsigned int changed);
 
 #endif /* _DSMIL_H */

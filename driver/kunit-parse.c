@@ -496,7 +496,7 @@ static void dsmil_test_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, dsmil_group_state_name(DSMIL_GROUP_EMERGENCY + 1),
 			   "unknown");
 
-	/* Only thermal and emergency changes name an event in the uevent. */
+	/* Only thermal, emergency and resume changes name an event. */
 	KUNIT_EXPECT_NULL(test, dsmil_reason_event(DSMIL_REASON_REQUEST));
 	KUNIT_EXPECT_NULL(test, dsmil_reason_event(DSMIL_REASON_FW_ERROR));
 	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_THERMAL_TRIP),
@@ -507,8 +507,10 @@ static void dsmil_test_names(struct kunit *test)
 			   "emergency_stop");
 	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_EMERGENCY_CLEAR),
 			   "emergency_clear");
+	KUNIT_EXPECT_STREQ(test, dsmil_reason_event(DSMIL_REASON_RESUME),
+			   "resume");
 	KUNIT_EXPECT_NULL(test,
-			  dsmil_reason_event(DSMIL_REASON_EMERGENCY_CLEAR + 1));
+			  dsmil_reason_event(DSMIL_REASON_RESUME + 1));
 
 	/* A state a request leads to reads back as that request's word. */
 	for (r = 0; r < DSMIL_REQ_COUNT; r++) {

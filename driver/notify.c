@@ -153,6 +153,22 @@ void dsmil_notify_platform(struct dsmil_instance *inst, const char *event,
 }
 
 /**
+ * dsmil_notify_resume() - the instance came back from a system sleep
+ * @inst: the instance
+ * @changed: devices whose state the resume read-back changed
+ *
+ * KOBJ_CHANGE on dsmil.N with DSMIL_EVENT=resume and DSMIL_CHANGED=.
+ */
+void dsmil_notify_resume(struct dsmil_instance *inst, unsigned int changed)
+{
+	char count[32];
+	char *envp[] = { "DSMIL_EVENT=resume", count, NULL };
+
+	snprintf(count, sizeof(count), "DSMIL_CHANGED=%u", changed);
+	kobject_uevent_env(&inst->dev->kobj, KOBJ_CHANGE, envp);
+}
+
+/**
  * dsmil_notify_emergency() - the manual emergency stop was set or cleared
  * @inst: the instance
  * @on: set (true) or cleared

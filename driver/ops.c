@@ -24,17 +24,23 @@
 /*
  * Take the instance lock, unless the instance is not live: while it is
  * being built or torn down its objects come and go one by one and must
- * not be walked.  The wait is interruptible: the holder may be a slow or
- * rate-limited firmware call.
+ * not be walked (-ENODEV).  While the system is suspended nothing may
+ * reach the firmware or act on states the firmware may have lost
+ * (-EAGAIN, until the resume read-back is done).  The wait is
+ * interruptible: the holder may be a slow or rate-limited firmware call.
  */
 int dsmil_lock_live(struct dsmil_instance *inst)
 {
+	int ret = -ENODEV;
+
 	if (mutex_lock_interruptible(&inst->lock))
 		return -ERESTARTSYS;
-	if (inst->live)
+	if (inst->live && !inst->suspended)
 		return 0;
+	if (inst->live)
+		ret = -EAGAIN;
 	mutex_unlock(&inst->lock);
-	return -ENODEV;
+	return ret;
 }
 
 /**
@@ -93,13 +99,14 @@ static void dsmil_device_set_state(struct dsmil_device *d,
 /*
  * A call that never reached the firmware (refused, cancelled by a stop,
  * interrupted while waiting for a rate slot, refused for want of a
- * temperature) changed nothing; any other
- * failure leaves the device in an unknown state.
+ * temperature or while the system is suspended) changed nothing; any
+ * other failure leaves the device in an unknown state.
  */
 static bool dsmil_fw_failed(int err)
 {
 	return err && err != -EROFS && err != -ERESTARTSYS &&
-	       err != -ECANCELED && err != -EPERM && err != -ENODATA;
+	       err != -ECANCELED && err != -EPERM && err != -ENODATA &&
+	       err != -EAGAIN;
 }
 
 /*
@@ -200,12 +207,14 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 
 /*
  * After a write through "value", on a backend that can tell, the state
- * follows the token's location (Dell: on only while the location holds
- * the token's own value).  A state that cannot be read is unknown: error.
+ * of a token with a location follows the location (Dell: on only while
+ * it holds the token's own value).  A state that cannot be read is
+ * unknown: error.  Without locations (the simulator) a value is no
+ * switch.
  */
 static void dsmil_device_follow_firmware(struct dsmil_device *d)
 {
-	if (d->inst->backend->is_active)
+	if (d->inst->backend->is_active && d->location >= 0)
 		dsmil_device_reread(d);
 }
 

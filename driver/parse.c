@@ -42,6 +42,7 @@ static const char * const dsmil_reason_events[] = {
 	[DSMIL_REASON_THERMAL_CLEAR]	= "thermal_clear",
 	[DSMIL_REASON_EMERGENCY_STOP]	= "emergency_stop",
 	[DSMIL_REASON_EMERGENCY_CLEAR]	= "emergency_clear",
+	[DSMIL_REASON_RESUME]		= "resume",
 };
 
 /* The DSMIL_EVENT= word of a state change, or NULL for plain ones. */

@@ -74,10 +74,12 @@ static int dsmil_thermal_emergency_stop(struct dsmil_instance *inst)
 
 	dsmil_stop_begin(inst);
 	mutex_lock(&inst->lock);
-	if (inst->live)
-		dsmil_thermal_set_manual_stop(inst, true, trigger);
-	else
+	if (!inst->live)
 		ret = -ENODEV;
+	else if (inst->suspended)
+		ret = -EAGAIN;
+	else
+		dsmil_thermal_set_manual_stop(inst, true, trigger);
 	mutex_unlock(&inst->lock);
 	dsmil_stop_end(inst);
 	return ret;

@@ -24,8 +24,10 @@
  * grace period stop every device like a platform trip, until they come
  * back.  Only the administrator can opt out (thermal source "none").
  *
- * The monitor runs on the freezable system workqueue: it makes no
- * firmware call while the system is suspended.
+ * The monitor runs on the freezable system workqueue and is cancelled
+ * when the system suspends: it makes no firmware call while the system
+ * sleeps.  Resume evaluates the temperatures before it restarts the
+ * monitor (pm.c).
  */
 #include <linux/bitmap.h>
 #include <linux/ktime.h>
@@ -395,6 +397,9 @@ static void dsmil_thermal_check(struct dsmil_instance *inst, bool requeue)
 	struct dsmil_thermal_sample s;
 	bool stop;
 
+	/* Asleep: no sensor read either; resume evaluates. */
+	if (READ_ONCE(inst->suspended))
+		return;
 	if (READ_ONCE(th->no_source)) {
 		s.at = ktime_get();
 		stop = false;

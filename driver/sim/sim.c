@@ -7,7 +7,10 @@
  * debugfs (<debugfs>/dsmil/dsmil.N/sim/) add latency and inject faults
  * the way a misbehaving SMI handler would ("eio 1 after 5" fails the
  * sixth call), and count the writes that
- * reached the firmware so tests can prove what never got there.
+ * reached the firmware so tests can prove what never got there.  Across
+ * a system sleep the simulated firmware counts every call that reaches
+ * it while asleep, and can lose its device states (all off on resume),
+ * as a firmware that is powered down would.
  */
 #include <linux/bitmap.h>
 #include <linux/debugfs.h>
@@ -24,34 +27,6 @@
 #define DSMIL_SIM_MAX_INPUT	(PAGE_SIZE - 1)
 #define DSMIL_SIM_DEFAULT_TEMP	45000
 #define DSMIL_SIM_STATUS_PRESENT	0x1
-#define DSMIL_SIM_MIN_TEMP	(-273150)
-#define DSMIL_SIM_MAX_TEMP	300000
-
-struct dsmil_sim;
-
-/* One simulated group sensor; its debugfs file is temp_g<group>. */
-struct dsmil_sim_sensor {
-	struct dsmil_sim *sim;
-	int millideg;
-};
-
-struct dsmil_sim {
-	struct dsmil_instance *inst;
-	u32 *values;			/* token store, under inst->lock */
-	unsigned long *active;		/* bitmap, under inst->lock */
-	unsigned long *writes;		/* per token, read locklessly */
-	u32 latency_us;
-	spinlock_t fault_lock;		/* protects fault */
-	struct dsmil_fault_spec fault;	/* what is left of the injection */
-	struct dsmil_sim_sensor *sensors;	/* one per group */
-	bool sensor_fault;		/* every sensor read fails */
-	struct dentry *dir;
-};
-
-static struct dsmil_sim *dsmil_sim(struct dsmil_instance *inst)
-{
-	return inst->backend_priv;
-}
 
 static enum dsmil_fault dsmil_sim_take_fault(struct dsmil_sim *sim)
 {
@@ -75,6 +50,7 @@ static int dsmil_sim_enter(struct dsmil_sim *sim)
 	unsigned int timeout_ms = sim->inst->cfg.smi_timeout_ms;
 	u32 latency = READ_ONCE(sim->latency_us);
 
+	dsmil_sim_check_awake(sim);
 	switch (dsmil_sim_take_fault(sim)) {
 	case DSMIL_FAULT_TIMEOUT:
 		return -ETIMEDOUT;
@@ -102,19 +78,25 @@ static int dsmil_sim_verify(struct dsmil_instance *inst, u16 token)
 	return 0;
 }
 
-static int dsmil_sim_token_read(struct dsmil_instance *inst, u16 token,
-				u32 *value)
+/* One SMI on @token: its slot once the call got through, or an errno. */
+static int dsmil_sim_call(struct dsmil_instance *inst, u16 token)
 {
-	struct dsmil_sim *sim = dsmil_sim(inst);
 	int slot = dsmil_token_slot(&inst->cfg, token);
-	int ret;
 
 	if (slot < 0)
 		return slot;
-	ret = dsmil_sim_enter(sim);
-	if (!ret)
-		*value = sim->values[slot];
-	return ret;
+	return dsmil_sim_enter(dsmil_sim(inst)) ?: slot;
+}
+
+static int dsmil_sim_token_read(struct dsmil_instance *inst, u16 token,
+				u32 *value)
+{
+	int slot = dsmil_sim_call(inst, token);
+
+	if (slot < 0)
+		return slot;
+	*value = dsmil_sim(inst)->values[slot];
+	return 0;
 }
 
 static void dsmil_sim_count_write(struct dsmil_sim *sim, int slot)
@@ -126,14 +108,10 @@ static int dsmil_sim_token_write(struct dsmil_instance *inst, u16 token,
 				 u32 value)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
-	int slot = dsmil_token_slot(&inst->cfg, token);
-	int ret;
+	int slot = dsmil_sim_call(inst, token);
 
 	if (slot < 0)
 		return slot;
-	ret = dsmil_sim_enter(sim);
-	if (ret)
-		return ret;
 	sim->values[slot] = value;
 	dsmil_sim_count_write(sim, slot);
 	return 0;
@@ -143,14 +121,10 @@ static int dsmil_sim_set_active(struct dsmil_instance *inst, u16 token,
 				bool on)
 {
 	struct dsmil_sim *sim = dsmil_sim(inst);
-	int slot = dsmil_token_slot(&inst->cfg, token);
-	int ret;
+	int slot = dsmil_sim_call(inst, token);
 
 	if (slot < 0)
 		return slot;
-	ret = dsmil_sim_enter(sim);
-	if (ret)
-		return ret;
 	__assign_bit(slot, sim->active, on);
 	dsmil_sim_count_write(sim, slot);
 	return 0;
@@ -164,6 +138,7 @@ static int dsmil_sim_temperature(struct dsmil_instance *inst,
 
 	if (group >= inst->cfg.groups)
 		return -ENODEV;
+	dsmil_sim_check_awake(sim);
 	if (READ_ONCE(sim->sensor_fault))
 		return -EIO;
 	*millideg = READ_ONCE(sim->sensors[group].millideg);
@@ -183,6 +158,18 @@ static int dsmil_sim_activate(struct dsmil_instance *inst, u16 token)
 static int dsmil_sim_deactivate(struct dsmil_instance *inst, u16 token)
 {
 	return dsmil_sim_set_active(inst, token, false);
+}
+
+/* A call like the others: latency and injected faults apply. */
+static int dsmil_sim_is_active(struct dsmil_instance *inst, u16 token,
+			       bool *on)
+{
+	int slot = dsmil_sim_call(inst, token);
+
+	if (slot < 0)
+		return slot;
+	*on = test_bit(slot, dsmil_sim(inst)->active);
+	return 0;
 }
 
 static void dsmil_sim_window_header(struct dsmil_instance *inst,
@@ -212,7 +199,7 @@ static void dsmil_sim_region_populate(struct dsmil_instance *inst)
 
 /* debugfs knobs */
 
-static char *dsmil_sim_copy_input(const char __user *ubuf, size_t count)
+char *dsmil_sim_copy_input(const char __user *ubuf, size_t count)
 {
 	if (!count || count > DSMIL_SIM_MAX_INPUT)
 		return ERR_PTR(-EINVAL);
@@ -374,22 +361,16 @@ static const struct file_operations dsmil_sim_temp_fops = {
 	.llseek	= default_llseek,
 };
 
-static ssize_t dsmil_sim_sensor_fault_read(struct file *file,
-					   char __user *ubuf, size_t count,
-					   loff_t *ppos)
+/* A switch knob: reads 0 or 1; writes 0 or 1, every other number -EINVAL. */
+ssize_t dsmil_sim_switch_read(char __user *ubuf, size_t count, loff_t *ppos,
+			      const bool *on)
 {
-	struct dsmil_sim *sim = file->private_data;
-
-	return dsmil_sim_u32_read(ubuf, count, ppos,
-				  READ_ONCE(sim->sensor_fault));
+	return dsmil_sim_u32_read(ubuf, count, ppos, READ_ONCE(*on));
 }
 
-/* A switch, evaluated at once like a temperature write. */
-static ssize_t dsmil_sim_sensor_fault_write(struct file *file,
-					    const char __user *ubuf,
-					    size_t count, loff_t *ppos)
+ssize_t dsmil_sim_switch_write(const char __user *ubuf, size_t count,
+			       bool *on)
 {
-	struct dsmil_sim *sim = file->private_data;
 	u32 val;
 	int ret;
 
@@ -398,9 +379,31 @@ static ssize_t dsmil_sim_sensor_fault_write(struct file *file,
 		return -EINVAL;
 	if (ret)
 		return ret;
-	WRITE_ONCE(sim->sensor_fault, val);
-	dsmil_thermal_notify(sim->inst);
+	WRITE_ONCE(*on, val);
 	return count;
+}
+
+static ssize_t dsmil_sim_sensor_fault_read(struct file *file,
+					   char __user *ubuf, size_t count,
+					   loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+
+	return dsmil_sim_switch_read(ubuf, count, ppos, &sim->sensor_fault);
+}
+
+/* Evaluated at once like a temperature write. */
+static ssize_t dsmil_sim_sensor_fault_write(struct file *file,
+					    const char __user *ubuf,
+					    size_t count, loff_t *ppos)
+{
+	struct dsmil_sim *sim = file->private_data;
+	ssize_t ret;
+
+	ret = dsmil_sim_switch_write(ubuf, count, &sim->sensor_fault);
+	if (ret > 0)
+		dsmil_thermal_notify(sim->inst);
+	return ret;
 }
 
 static const struct file_operations dsmil_sim_sensor_fault_fops = {
@@ -438,6 +441,7 @@ static void dsmil_sim_debugfs_init(struct dsmil_sim *sim)
 			    &dsmil_sim_token_writes_fops);
 	debugfs_create_file("sensor_fault", 0600, sim->dir, sim,
 			    &dsmil_sim_sensor_fault_fops);
+	dsmil_sim_sleep_init(sim);
 	for (g = 0; g < sim->inst->cfg.groups; g++) {
 		snprintf(name, sizeof(name), "temp_g%u", g);
 		debugfs_create_file(name, 0600, sim->dir, &sim->sensors[g],
@@ -505,7 +509,10 @@ const struct dsmil_backend_ops dsmil_sim_backend = {
 	.token_write	= dsmil_sim_token_write,
 	.activate	= dsmil_sim_activate,
 	.deactivate	= dsmil_sim_deactivate,
+	.is_active	= dsmil_sim_is_active,
 	.temperature	= dsmil_sim_temperature,
 	.thermal_source	= dsmil_sim_thermal_source,
 	.region_populate = dsmil_sim_region_populate,
+	.suspend	= dsmil_sim_suspend,
+	.resume		= dsmil_sim_resume,
 };

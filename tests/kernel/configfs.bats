@@ -367,7 +367,7 @@ geometry_is() {
 	quick geometry_is "$INST" 3 5 0x9000 70000
 	assert_content "${d}900e/value" 0xd500900e
 	names "$DSMIL_DEBUGFS/dsmil.$INST/sim"
-	assert_equal "$REPLY" "fault latency_us sensor_fault temp_g0 temp_g1 temp_g2 token_writes"
+	assert_equal "$REPLY" "asleep_calls fault latency_us resume_drop_states resume_temp sensor_fault temp_g0 temp_g1 temp_g2 token_writes"
 	for ((i = 0; i < 15; i++)); do printf -v exp '%s0x%04x 0\n' "$exp" $((0x9000 + i)); done
 	slurp "$DSMIL_DEBUGFS/dsmil.$INST/sim/token_writes"
 	assert_text "token_writes" "$exp" "$REPLY"
