@@ -86,6 +86,8 @@ read_counts() {
 #   smbios* firmware-smoke  the firmware path: mainline ACPI-WMI and
 #                        dell-smbios (reworked between 6.1 and 6.12)
 #                        against the emulated Dell firmware
+#   pm                   the kernel's system sleep: the freezer and the
+#                        device suspend/resume callbacks (pm_test)
 # Both 6.12 lanes run the same 6.12 core code, so each of these suites
 # runs once on a 6.12: those that also matter under PREEMPT_RT (cycles,
 # configfs, thermal-events) in the RT lane, the others on plain 6.12,
@@ -95,11 +97,13 @@ read_counts() {
 #
 # 6.12: DSMIL_612_SUITES overrides.  Three guest boots: the plain guest,
 # and two with the emulated firmware (tests/firmware).
-SUITES_612=${DSMIL_612_SUITES:-tree module abi thermal-hwmon uevent smbios* firmware-smoke}
+SUITES_612=${DSMIL_612_SUITES:-tree module abi thermal-hwmon uevent pm smbios* firmware-smoke}
 # 6.12 PREEMPT_RT: what RT changes is locking and sleeping (mutexes become
 # rtmutexes, timers and work run in threads), so the suites that drive the
 # state machine, the thermal monitor and its events, configfs teardown,
-# the concurrency stress and load/unload cycles.  One boot.
+# the concurrency stress and load/unload cycles.  One boot.  Not pm: its
+# driver side is one mutex section and a work cancel, which RT does not
+# change; the sleep path itself is plain 6.12's.
 # DSMIL_RT_SUITES overrides.
 SUITES_RT=${DSMIL_RT_SUITES:-tree state thermal-events configfs stress cycles}
 FULL_61=${DSMIL_61_SUITES:-all}
