@@ -32,12 +32,14 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # (module, cycles), every writable file (fuzz) and every device file's
 # mode (attrs), thermal trips with their uevents, poll() wake-ups and
 # tracepoints (thermal-events), configfs enable/teardown also under
-# open files and busy writers (configfs), and the concurrency stress.
+# open files and busy writers (configfs), the concurrency stress, and a
+# thermal zone that comes and goes while the monitor reads it
+# (smbios-zones: one more guest boot, with the emulated firmware).
 # KUnit covers the state table exhaustively; everything else runs on the
 # Debian lanes.  A KASAN kernel under TCG is ~10x slower than a Debian
 # one: the whole guest suite would take hours.
-DEBUG_SUITES=(module attrs thermal-events configfs stress cycles fuzz)
-DEBUG_FILTER='debug kernel|KUnit|kmemleak|unload while|held open|load/unload cycles:|rmmod|enable=1 creates|enable=0 and rmdir|disable and rmdir|stress|memory: |slabinfo|discovery finds|fuzz|uevents: a g0 trip|poll\(\)|tracepoints: unloading|modes: every device file|read-only files refuse'
+DEBUG_SUITES=(module attrs thermal-events configfs stress cycles fuzz smbios-zones)
+DEBUG_FILTER='debug kernel|KUnit|kmemleak|unload while|held open|load/unload cycles:|rmmod|enable=1 creates|enable=0 and rmdir|disable and rmdir|stress|memory: |slabinfo|discovery finds|fuzz|uevents: a g0 trip|poll\(\)|tracepoints: unloading|modes: every device file|read-only files refuse|zone lifetime'
 DEBUG_ENV=(DSMIL_FUZZ_PAYLOADS=100 DSMIL_FUZZ_DEVICE_STRIDE=5 DSMIL_STRESS_SECONDS=20 DSMIL_CYCLES=10
 	DSMIL_CONFIGFS_LOOPS=10)
 TIMEOUT=${DSMIL_VM_TIMEOUT:-3000}
@@ -51,6 +53,17 @@ parse_args() {
 		*) SUITES+=("$1"); shift ;;
 		esac
 	done
+}
+
+# install_modules KVER KDIR: the debug kernel's modules (ACPI-WMI and
+# dell-smbios are =m in debug.config, as on Debian, for the emulated
+# firmware) into the kernel cache, where tests/vm/run-guest.sh gives a
+# guest its kernel's modules; again only when the kernel was rebuilt.
+install_modules() {
+	local dep
+	dep=$(kernel_root "$1")/lib/modules/$1/modules.dep
+	[ ! -f "$dep" ] || [ "$2/modules.order" -nt "$dep" ] || return 0
+	make -s -C "$2" modules_install INSTALL_MOD_PATH="$(kernel_root "$1")" >&2
 }
 
 # default_suites: begin, kunit, the subset that exists, end.
@@ -79,6 +92,12 @@ main() {
 	eval "$env"
 	mkdir -p "$REPO/build/$KVER"
 	cp "$KDIR/.config" "$REPO/build/$KVER/kernel.config"
+	if ! install_modules "$KVER" "$KDIR"; then
+		echo "run-debug: the debug kernel's modules did not install" >&2
+		passed=0 failed=1 skipped=0
+		[ -z "${DSMIL_COUNTS_FILE:-}" ] || write_counts "$DSMIL_COUNTS_FILE"
+		exit 1
+	fi
 	for kv in "${DEBUG_ENV[@]}"; do
 		name=${kv%%=*}
 		[ -n "${!name:-}" ] || export "${name}=${kv#*=}"
