@@ -6,7 +6,8 @@
  * the instance on Dell DSMIL firmware if this is such a machine
  * (hardware.c).  Other modules (dsmil-sim) create instances through
  * dsmil_instance_create().  Probing a platform device "dsmil.N" builds an
- * instance: backend, register windows, groups, devices.
+ * instance: backend, register windows, groups, devices; the states of the
+ * devices are read afterwards (readback.c).
  */
 #include <linux/debugfs.h>
 #include <linux/idr.h>
@@ -60,6 +61,16 @@ static ssize_t active_count_show(struct device *dev,
 	return sysfs_emit(buf, "%u\n", dsmil_instance_active_count(inst));
 }
 static DEVICE_ATTR_RO(active_count);
+
+/* 1 once every device's state has been read at load (readback.c). */
+static ssize_t ready_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct dsmil_instance *inst = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(inst->ready));
+}
+static DEVICE_ATTR_RO(ready);
 
 static ssize_t thermal_threshold_show(struct device *dev,
 				      struct device_attribute *attr, char *buf)
@@ -160,6 +171,7 @@ static struct attribute *dsmil_platform_attrs[] = {
 	&dev_attr_group_count.attr,
 	&dev_attr_device_count.attr,
 	&dev_attr_active_count.attr,
+	&dev_attr_ready.attr,
 	&dev_attr_thermal_threshold.attr,
 	&dev_attr_thermal_hysteresis.attr,
 	&dev_attr_emergency_stop.attr,
@@ -209,27 +221,13 @@ static const struct attribute_group *dsmil_platform_groups[] = {
 	NULL
 };
 
-/* activate= at probe: failures are reported, the instance stays up. */
-static void dsmil_instance_activate(struct dsmil_instance *inst)
-{
-	unsigned int g;
-	int ret;
-
-	lockdep_assert_held(&inst->lock);
-	for_each_set_bit(g, &inst->cfg.activate_mask, inst->cfg.groups) {
-		ret = dsmil_group_request(inst->groups[g], DSMIL_REQ_ACTIVE);
-		if (ret)
-			dev_warn(inst->dev, "activating group %u failed: %d\n",
-				 g, ret);
-	}
-}
-
 static void dsmil_instance_teardown(struct dsmil_instance *inst)
 {
 	mutex_lock(&inst->lock);
 	inst->live = false;
 	mutex_unlock(&inst->lock);
 
+	dsmil_readback_cancel(inst);
 	dsmil_thermal_stop(inst);
 	dsmil_hwmon_unregister(inst);
 	/* Children first; sysfs callbacks in flight are drained here. */
@@ -264,8 +262,8 @@ static int dsmil_instance_build(struct dsmil_instance *inst)
 	mutex_lock(&inst->lock);
 	inst->live = true;
 	dsmil_thermal_start(inst);
-	dsmil_instance_activate(inst);
 	mutex_unlock(&inst->lock);
+	dsmil_readback_start(inst);
 	return 0;
 
 err_devices:
@@ -303,6 +301,7 @@ static int dsmil_instance_probe(struct platform_device *pdev,
 		return -ENOMEM;
 	mutex_init(&inst->lock);
 	dsmil_thermal_init(inst);
+	dsmil_readback_init(inst);
 	inst->debugfs = debugfs_create_dir(dev_name(dev), dsmil_debugfs_root);
 	platform_set_drvdata(pdev, inst);
 

@@ -215,27 +215,25 @@ static const struct device_type dsmil_device_type = {
 };
 
 /*
- * The state a device starts in: discovery asks the firmware whether it
- * provides the token and, when there are register windows, checks the
- * window header; then whether the device is on already.  A device the
- * firmware says is on is "active" (so a trip or a stop switches it off);
- * one whose state cannot be read is in "error", never "ready".
+ * The state a device starts in, without a firmware call: discovery asks
+ * the backend whether the firmware's table provides the token and, when
+ * there are register windows, checks the window header.  Whether the
+ * device is on is the initial read-back's business (readback.c): until it
+ * has read the device, its state is unknown, which this driver calls
+ * "error" (a stop switches it off like any device in error).
  */
-static enum dsmil_state dsmil_device_probe_state(struct dsmil_device *d)
+static enum dsmil_state dsmil_device_initial_state(struct dsmil_device *d)
 {
-	bool on;
-
 	if (dsmil_device_quarantined(d))
 		return DSMIL_STATE_QUARANTINED;
 	if (dsmil_fw_verify(d) ||
 	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
 		return DSMIL_STATE_ABSENT;
-	if (dsmil_device_readback(d, &on)) {
-		dev_warn(d->inst->dev, "token %#06x: state unreadable at probe: error\n",
-			 d->token);
-		return DSMIL_STATE_ERROR;
-	}
-	return on ? DSMIL_STATE_ACTIVE : DSMIL_STATE_READY;
+	/* A backend that cannot tell (the simulator): off, nothing to read. */
+	if (!d->inst->backend->is_active)
+		return DSMIL_STATE_READY;
+	d->unread = true;
+	return DSMIL_STATE_ERROR;
 }
 
 static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
@@ -256,7 +254,7 @@ static struct dsmil_device *dsmil_device_create(struct dsmil_group *g,
 
 	dsmil_device_init_quarantine(d);
 	mutex_lock(&inst->lock);
-	d->state = dsmil_device_probe_state(d);
+	d->state = dsmil_device_initial_state(d);
 	mutex_unlock(&inst->lock);
 
 	dsmil_object_get_ref();

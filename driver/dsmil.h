@@ -91,6 +91,7 @@ enum dsmil_reason {
 	DSMIL_REASON_EMERGENCY_STOP,
 	DSMIL_REASON_EMERGENCY_CLEAR,
 	DSMIL_REASON_RESUME,		/* the read-back after a system sleep */
+	DSMIL_REASON_READBACK,		/* the initial read-back at load */
 };
 
 enum dsmil_group_state {
@@ -248,6 +249,7 @@ struct dsmil_device {
 	u16 token;
 	unsigned int index;
 	bool quarantined;		/* set before device_add, then fixed */
+	bool unread;			/* under inst->lock: not read yet */
 	u16 quarantined_by;		/* the listed token, maybe d->token */
 	int location;			/* firmware location, negative: none */
 	enum dsmil_state state;
@@ -290,7 +292,8 @@ struct dsmil_thermal_stats {
  * @stats: counters shown in the platform statistics directory
  * @stops_pending: stops waiting for inst->lock: while non-zero no
  *	activation reaches the firmware and no caller waits for a rate slot
- * @stop_wq: woken when a stop is requested (rate-limit waits end)
+ * @stop_wq: woken when a stop is requested (rate-limit waits end) and
+ *	when the last pending stop is done (the initial read-back goes on)
  * @work: the monitor
  * @hwmon: the hwmon device of the instance, or NULL
  * @hwmon_chip: what @hwmon was registered with, freed after it
@@ -329,6 +332,8 @@ struct dsmil_instance {
 	struct dentry *debugfs;
 	bool live;				/* under lock: all objects exist */
 	bool suspended;				/* under lock, WRITE_ONCE(): asleep */
+	bool ready;				/* under lock: initial read-back done */
+	struct work_struct readback;		/* the initial read-back */
 	unsigned int device_count;
 	struct dsmil_group **groups;
 	struct dsmil_device **devices;
@@ -388,7 +393,8 @@ static inline void dsmil_stop_begin(struct dsmil_instance *inst)
 
 static inline void dsmil_stop_end(struct dsmil_instance *inst)
 {
-	atomic_dec(&inst->thermal.stops_pending);
+	if (atomic_dec_and_test(&inst->thermal.stops_pending))
+		wake_up_all(&inst->thermal.stop_wq);
 }
 
 /* hwmon alarm bits of a group (dsmil_group_alarms()) */
@@ -451,6 +457,7 @@ static inline bool dsmil_device_eligible(const struct dsmil_device *d)
 
 /* ops.c: the operations that enforce the safety rules */
 int dsmil_lock_live(struct dsmil_instance *inst);
+int dsmil_lock_ready(struct dsmil_instance *inst);
 void dsmil_device_init_quarantine(struct dsmil_device *d);
 bool dsmil_device_change_state(struct dsmil_device *d, enum dsmil_state state,
 			       enum dsmil_reason reason);
@@ -509,6 +516,11 @@ int dsmil_thermal_read_temp(struct dsmil_group *g, int *millideg);
 /* pm.c: system sleep */
 extern const struct dev_pm_ops dsmil_pm_ops;
 
+/* readback.c: the initial read-back of the device states */
+void dsmil_readback_init(struct dsmil_instance *inst);
+void dsmil_readback_start(struct dsmil_instance *inst);
+void dsmil_readback_cancel(struct dsmil_instance *inst);
+
 /* hwmon.c */
 int dsmil_hwmon_register(struct dsmil_instance *inst);
 void dsmil_hwmon_unregister(struct dsmil_instance *inst);
@@ -556,6 +568,7 @@ void dsmil_object_put_ref(void);
 /* notify.c: announcements, below the operations */
 void dsmil_notify_device(struct dsmil_device *d, enum dsmil_reason reason,
 			 int millideg);
+void dsmil_notify_device_poll(struct dsmil_device *d);
 enum dsmil_group_state dsmil_group_state(struct dsmil_group *g);
 void dsmil_notify_group_state(struct dsmil_group *g);
 void dsmil_notify_alarms(struct dsmil_group *g);

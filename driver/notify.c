@@ -48,6 +48,18 @@ void dsmil_notify_device(struct dsmil_device *d, enum dsmil_reason reason,
 	kobject_uevent_env(&d->dev.kobj, KOBJ_CHANGE, envp);
 }
 
+/**
+ * dsmil_notify_device_poll() - wake poll() on a device's "state", no uevent
+ * @d: the device
+ *
+ * For the initial read-back: the states it reads are announced together
+ * by the platform's DSMIL_EVENT=ready, not by 84 uevents at every boot.
+ */
+void dsmil_notify_device_poll(struct dsmil_device *d)
+{
+	sysfs_notify(&d->dev.kobj, NULL, "state");
+}
+
 /*
  * The derived state of a group, the danger first: "emergency" when an
  * eligible member is stopped, "error" when one is in an unknown state,
@@ -93,15 +105,20 @@ enum dsmil_group_state dsmil_group_state(struct dsmil_group *g)
  * @g: the group; called with inst->lock held on a live instance
  *
  * Sends KOBJ_CHANGE with DSMIL_STATE= and wakes poll() on "state" when
- * the derived state differs from the one last announced.
+ * the derived state differs from the one last announced.  Nothing is
+ * announced before the initial read-back is done (members not read yet
+ * make a group "error"); the read-back announces the groups at its end.
  */
 void dsmil_notify_group_state(struct dsmil_group *g)
 {
-	enum dsmil_group_state state = dsmil_group_state(g);
+	enum dsmil_group_state state;
 	char env[32];
 	char *envp[] = { env, NULL };
 
 	lockdep_assert_held(&g->inst->lock);
+	if (!g->inst->ready)
+		return;
+	state = dsmil_group_state(g);
 	if (state == g->reported)
 		return;
 	g->reported = state;

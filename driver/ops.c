@@ -10,9 +10,10 @@
  *     before anything else, and no firmware write or activation is ever
  *     issued for it.
  *  2. Input is parsed (-EINVAL, -ERANGE).
- *  3. An absent device answers -ENODEV.
- *  4. The transition table decides (-EBUSY when not allowed).
- *  5. The firmware call runs; a refused state write leaves the state
+ *  3. Until the initial read-back has read every state: -EAGAIN.
+ *  4. An absent device answers -ENODEV.
+ *  5. The transition table decides (-EBUSY when not allowed).
+ *  6. The firmware call runs; a refused state write leaves the state
  *     exactly as it was.
  */
 #include <linux/bitops.h>
@@ -41,6 +42,26 @@ int dsmil_lock_live(struct dsmil_instance *inst)
 		ret = -EAGAIN;
 	mutex_unlock(&inst->lock);
 	return ret;
+}
+
+/**
+ * dsmil_lock_ready() - take the lock for a request that may change a device
+ * @inst: the instance
+ *
+ * Like dsmil_lock_live(), but until the initial read-back has read every
+ * device's state (the platform file "ready" reads 1) the driver does not
+ * know what the firmware holds, and nothing may act on it: -EAGAIN.
+ *
+ * Return: 0 with inst->lock held, or an errno without it.
+ */
+int dsmil_lock_ready(struct dsmil_instance *inst)
+{
+	int ret = dsmil_lock_live(inst);
+
+	if (ret || inst->ready)
+		return ret;
+	mutex_unlock(&inst->lock);
+	return -EAGAIN;
 }
 
 /**
@@ -79,6 +100,8 @@ bool dsmil_device_change_state(struct dsmil_device *d, enum dsmil_state state,
 	enum dsmil_state old = d->state;
 
 	lockdep_assert_held(&d->inst->lock);
+	/* Whoever acts on a device first settles it: no read-back after. */
+	d->unread = false;
 	if (old == state)
 		return false;
 	WRITE_ONCE(d->state, state);
@@ -196,7 +219,7 @@ int dsmil_device_store_state(struct dsmil_device *d, const char *buf,
 	if (ret)
 		return ret;
 
-	ret = dsmil_lock_live(d->inst);
+	ret = dsmil_lock_ready(d->inst);
 	if (ret)
 		return ret;
 	ret = dsmil_device_request(d, req);
@@ -230,7 +253,7 @@ int dsmil_device_store_value(struct dsmil_device *d, const char *buf,
 	if (ret)
 		return ret;
 
-	ret = dsmil_lock_live(d->inst);
+	ret = dsmil_lock_ready(d->inst);
 	if (ret)
 		return ret;
 	switch (d->state) {
@@ -379,7 +402,7 @@ int dsmil_group_store_state(struct dsmil_group *g, const char *buf,
 	if (req == DSMIL_REQ_RESET)
 		return -EINVAL;
 
-	ret = dsmil_lock_live(g->inst);
+	ret = dsmil_lock_ready(g->inst);
 	if (ret)
 		return ret;
 	ret = dsmil_group_request(g, req);

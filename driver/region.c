@@ -306,7 +306,7 @@ ssize_t dsmil_registers_write(struct dsmil_device *d, const char *buf,
 	ret = dsmil_registers_check(off, count);
 	if (ret)
 		return ret;
-	ret = dsmil_lock_live(d->inst);
+	ret = dsmil_lock_ready(d->inst);
 	if (ret)
 		return ret;
 	if (d->inst->backend->may_write)

@@ -30,7 +30,8 @@
 			 { DSMIL_REASON_THERMAL_CLEAR,	"thermal_clear" },\
 			 { DSMIL_REASON_EMERGENCY_STOP,	"emergency_stop" },\
 			 { DSMIL_REASON_EMERGENCY_CLEAR, "emergency_clear" },\
-			 { DSMIL_REASON_RESUME,		"resume" })
+			 { DSMIL_REASON_RESUME,		"resume" },\
+			 { DSMIL_REASON_READBACK,	"readback" })
 
 DECLARE_EVENT_CLASS(dsmil_token_call,
 	TP_PROTO(const struct dsmil_device *d, u32 value, int result),

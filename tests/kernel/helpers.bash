@@ -183,6 +183,7 @@ E_RANGE="Numerical result out of range"
 E_TIMEDOUT="Connection timed out"
 E_IO="Input/output error"
 E_NODATA="No data available"
+E_AGAIN="Resource temporarily unavailable"
 
 # junk_x, junk_digits [4095], junk_bin -> REPLY: printf formats of 4 KiB of
 # junk ('x' * 4096, '1' * 4096 or 4095, every byte value 0..255 16 times)
@@ -215,10 +216,28 @@ _dsmil_insmod() {
 	fi
 }
 
+# dsmil_wait_ready: wait (up to 60 s) until dsmil.0's initial read-back is
+# done: its platform file "ready" reads 1.  Before that device states are unknown ("error") and writes
+# fail with EAGAIN.  The simulated firmware's instances are ready at once.
+dsmil_wait_ready() {
+	local f=$DSMIL_PDEV/ready i
+	for ((i = 0; i < 6000; i++)); do
+		REPLY=
+		IFS= read -r REPLY <"$f" 2>/dev/null || true
+		[[ $REPLY == 1 ]] && return 0
+		[[ -e $f ]] || fail "no $f: the instance is gone"
+		dsmil_sleep 0.01
+	done
+	fail "$f still reads '$REPLY' after 60 s"
+}
+
 # dsmil_load_driver [PARAM=VALUE ...]: insmod dsmil-84dev.ko alone (no
-# instance on a machine without DSMIL hardware).
+# instance on a machine without DSMIL hardware); with an instance (the
+# emulated Dell firmware), wait until it is ready (DSMIL_LOAD_NOWAIT=1:
+# don't).
 dsmil_load_driver() {
 	_dsmil_insmod "${DSMIL_KO:-}" "$@"
+	[[ -n ${DSMIL_LOAD_NOWAIT:-} || ! -e $DSMIL_PDEV/ready ]] || dsmil_wait_ready
 }
 
 # dsmil_load_sim [PARAM=VALUE ...]: insmod dsmil-sim.ko (the driver must
@@ -245,6 +264,7 @@ dsmil_load() {
 	dsmil_load_sim "${sim[@]}"
 	[[ -d $DSMIL_PDEV || " $* " == *" instances=0 "* ]] ||
 		fail "modules loaded but $DSMIL_PDEV does not exist"
+	[[ ! -e $DSMIL_PDEV/ready ]] || dsmil_wait_ready
 }
 
 # _dsmil_rmmod NAME: rmmod NAME if loaded (bounded: a hang in remove fails

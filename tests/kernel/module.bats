@@ -241,9 +241,11 @@ $REPLY"
 	assert_loaded
 	no_instance
 	[[ ! -e /sys/kernel/config/dsmil ]] || fail "configfs dsmil outlived dsmil-sim"
-	# and comes back
+	# and comes back; the simulated firmware has no state to read back:
+	# ready as soon as the insmod returns (dsmil_load_sim does not wait)
 	dsmil_load_sim
 	assert_content "$DSMIL_PDEV/backend" sim
+	assert_content "$DSMIL_PDEV/ready" 1
 }
 
 @test "rmmod of the driver while dsmil-sim is loaded is refused; both keep working" {

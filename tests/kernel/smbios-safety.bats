@@ -78,6 +78,38 @@ teardown() { dsmil_teardown; }
 	assert_state 8005 ready
 }
 
+@test "smbios: a stop during the read-back acts at once, on unread devices too; activate= never reaches the firmware" {
+	local t0 t1 t out
+	# 0x8051 is on before load; the read of 0x8002 takes 150 ms, so the
+	# stop comes while the read-back runs
+	"$H" -q write 0x0a51 1
+	"$H" -q inject-slow 150 0x0a02 1
+	DSMIL_LOAD_NOWAIT=1 dsmil_load_driver allow_writes=1 activate=1 smi_timeout_ms=200
+	assert_content "$DSMIL_PDEV/ready" 0
+	now_ms; t0=$REPLY
+	wrn "$DSMIL_PDEV/emergency_stop" 1
+	now_ms; t1=$REPLY
+	# at once, before the read-back ends: the last devices were not read
+	assert_state 8051 emergency
+	assert_state 8053 emergency
+	dsmil_wait_ready
+	# through the firmware: 0x8051 switched off, and no location of group 1
+	# (activate=1) holds its table value
+	run "$H" read 0x0a51
+	assert_output 0x00000000
+	out=$("$H" read 0x0a0c read 0x0a0d read 0x0a0e read 0x0a0f read 0x0a10 read 0x0a11 \
+		read 0x0a12 read 0x0a13 read 0x0a14 read 0x0a15 read 0x0a16 read 0x0a17)
+	[[ $out != *0x00000001* ]] || fail "a group 1 location holds its token's value: $out"
+	for t in "${DSMIL_TOKENS[@]}"; do
+		is_quarantined "$t" || [[ $t == 8008 ]] || assert_state "$t" emergency
+	done
+	run dmesg
+	assert_output --partial "activating group 1 failed: -16"
+	printf '# stop during the read-back: %d ms\n' $((t1 - t0)) >&3
+	wrn "$DSMIL_PDEV/emergency_stop" 0
+	assert_state 8051 ready
+}
+
 @test "smbios: thermal_source is the first zone of thermal_zone= that exists; none exists: ENODATA" {
 	dsmil_load_driver allow_writes=1
 	# the default list is acpitz, the guest's only zone

@@ -91,6 +91,106 @@ fw_load() {
 	assert_output 0
 }
 
+# mon_platform_start: udevadm monitor of platform uevents (properties)
+# into $BATS_TEST_TMPDIR/uevents, running once it printed its header
+mon_platform_start() {
+	local i
+	udevadm monitor --kernel --property --subsystem-match=platform \
+		>"$BATS_TEST_TMPDIR/uevents" 2>&1 &
+	DSMIL_BG_PIDS+=" $!"
+	for ((i = 0; i < 300; i++)); do
+		slurp "$BATS_TEST_TMPDIR/uevents"
+		[[ $REPLY == *$'\nKERNEL - '* ]] && return 0
+		dsmil_sleep 0.05
+	done
+	fail "udevadm monitor did not start: $REPLY"
+}
+
+@test "smbios: the load returns before the read-back ends; until ready states read error, writes fail with EAGAIN" {
+	local t0 t1 t2 r0 s0 s1 f w
+	# the read-back's first eight reads take 150 ms each: 1.2 s for the
+	# plain commands below (asserts come after: the guest is slow at them)
+	"$H" -q inject-slow 150 0 8
+	mon_platform_start
+	now_ms; t0=$REPLY
+	DSMIL_LOAD_NOWAIT=1 dsmil_load_driver allow_writes=1 smi_timeout_ms=200
+	now_ms; t1=$REPLY
+	IFS= read -r r0 <"$DSMIL_PDEV/ready"
+	IFS= read -r s0 <"$DEV""8053/state"
+	IFS= read -r s1 <"$GRP""6/state"
+	# nothing acts on a device whose state is not known yet
+	{ printf 'active\n' >"$DEV""8000/state"; } 2>"$BATS_TEST_TMPDIR/w1" || true
+	{ printf '1\n' >"$DEV""8001/value"; } 2>"$BATS_TEST_TMPDIR/w2" || true
+	{ printf 'active\n' >"$GRP""1/state"; } 2>"$BATS_TEST_TMPDIR/w3" || true
+	IFS= read -r w <"$DSMIL_PDEV/ready"
+	dsmil_wait_ready
+	now_ms; t2=$REPLY
+	assert_equal "$r0" 0
+	assert_equal "$w" 0
+	assert_equal "$s0" error
+	assert_equal "$s1" error
+	for f in w1 w2 w3; do
+		slurp "$BATS_TEST_TMPDIR/$f"
+		[[ $REPLY == *"$E_AGAIN"* ]] || fail "write $f before ready: expected \"$E_AGAIN\", got '$REPLY'"
+	done
+	((t2 - t0 >= 1200)) || fail "ready $((t2 - t0)) ms after the load began, before eight 150 ms reads"
+	assert_content "$DSMIL_PDEV/ready" 1
+	assert_state 8000 ready
+	assert_state 8050 ready
+	assert_state 8053 ready
+	assert_group_state 6 ready
+	# through the firmware: no write reached it, and the load read each
+	# unquarantined device once (84 - 5 listed - 0x8008 = 78 reads)
+	run "$H" stats
+	assert_output "calls=78 writes=0 reads=78"
+	run "$H" reads 0x0a50
+	assert_output 1
+	# the announcement, once
+	kill "${DSMIL_BG_PIDS# }" 2>/dev/null || true
+	wait "${DSMIL_BG_PIDS# }" 2>/dev/null || true
+	DSMIL_BG_PIDS=
+	slurp "$BATS_TEST_TMPDIR/uevents"
+	[[ $REPLY == *$'DEVPATH=/devices/platform/dsmil.0\n'*$'DSMIL_EVENT=ready\n'* ]] ||
+		fail "no DSMIL_EVENT=ready uevent on dsmil.0: $REPLY"
+	printf '# insmod returned after %d ms, ready after %d ms\n' $((t1 - t0)) $((t2 - t0)) >&3
+	# and now writes work
+	wrn "$DEV""8000/state" active
+	assert_state 8000 active
+}
+
+@test "smbios: unbind, rebind and unload during the read-back: it ends after the call in flight" {
+	local t0 t1 t2
+	# the read of 0x8002 takes 300 ms (past smi_timeout_ms: "error")
+	"$H" -q inject-slow 300 0x0a02 1
+	DSMIL_LOAD_NOWAIT=1 dsmil_load_driver smi_timeout_ms=200
+	assert_content "$DSMIL_PDEV/ready" 0
+	now_ms; t0=$REPLY
+	wrn "$DSMIL_PDRV/unbind" dsmil.0
+	now_ms; t1=$REPLY
+	[[ ! -e $DSMIL_PDEV/ready && ! -e $DEV""8000 ]] || fail "dsmil.0 still bound after unbind"
+	# the read-back stopped: the last device was never read
+	run "$H" reads 0x0a53
+	assert_output 0
+	"$H" -q inject-slow 0
+	# a new probe, a new read-back
+	wrn "$DSMIL_PDRV/bind" dsmil.0
+	dsmil_wait_ready
+	assert_state 8053 ready
+	run "$H" reads 0x0a53
+	assert_output 1
+	# rmmod during the next read-back, whose first eight reads take 150 ms
+	# each (rmmod's two execs take about half a second in the guest)
+	dsmil_unload
+	"$H" -q inject-slow 150 0 8
+	DSMIL_LOAD_NOWAIT=1 dsmil_load_driver smi_timeout_ms=200
+	now_ms; t2=$REPLY
+	dsmil_unload
+	now_ms
+	run "$H" reads 0x0a53
+	assert_output 1
+	printf '# unbind during the read-back: %d ms, rmmod: %d ms\n' $((t1 - t0)) $((REPLY - t2)) >&3
+}
+
 @test "smbios: dsmil-sim beside the firmware instance: the next numbers, sim only" {
 	fw_load
 	dsmil_load_sim
@@ -269,6 +369,25 @@ fw_load() {
 	assert_equal "$REPLY" 4
 	run "$H" count 0x0a41
 	assert_output 0
+}
+
+@test "smbios: the shared-location re-read leaves a device in error alone: unknown stays error" {
+	fw_load allow_writes=1
+	# 0x8041's activation fails in firmware: unknown, error
+	"$H" -q inject-error 1 0x0a40
+	expect_errno "$E_IO" "$DEV""8041/state" 'active\n'
+	assert_state 8041 error
+	# calls on 0x8040 re-read the location, but not for 0x8041: only a
+	# reset leaves error, even though the location holds 0x8040's value
+	activate 8040
+	run "$H" read 0x0a40
+	assert_output 0x00000001
+	assert_state 8041 error
+	deactivate 8040
+	assert_state 8041 error
+	wrn "$DEV""8041/state" reset
+	assert_state 8041 ready
+	assert_state 8040 ready
 }
 
 @test "smbios: nothing reaches a token outside 0x8000..0x8053, not even 0x0175 of the table" {

@@ -144,6 +144,14 @@ dell() {
 	expect "dsmil_84dev loaded" "$([ -d /sys/module/dsmil_84dev ] && echo yes || echo no)" yes
 	expect "dsmil_sim loaded" "$([ -d /sys/module/dsmil_sim ] && echo yes || echo no)" no
 
+	say "The device states are read from the firmware after the load; then dsmil.0 is ready"
+	for ((i = 0; i < 300; i++)); do
+		[ "$(cat "$PDEV/ready" 2>/dev/null)" = 1 ] && break
+		sleep 0.1
+	done
+	show "cat $PDEV/ready"
+	expect "ready" "$(cat "$PDEV/ready" 2>&1)" 1
+
 	say "dsmil.0 is on the Dell firmware (through mainline dell-smbios)"
 	show "grep . $PDEV/{backend,device_count}"
 	expect "backend" "$(cat "$PDEV/backend" 2>&1)" smbios
