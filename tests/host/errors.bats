@@ -88,6 +88,18 @@ setup() { fresh; }
 	done
 }
 
+@test "EAGAIN (the states are still being read at load): exit 5, 'try again'" {
+	for sh in $SHELLS; do
+		fresh
+		inject class/dsmil/dsmil0:8000/state EAGAIN
+		dsm "$sh" activate 8000
+		fails 5 "0x8000: dsmil.0 is still reading the device states from the firmware"
+		inject class/dsmil/dsmil0:g1/state EAGAIN
+		dsm "$sh" activate g1
+		fails 5 "g1: dsmil.0 is still reading the device states from the firmware"
+	done
+}
+
 @test "EACCES (real: user nobody): exit 4, 'permission denied'" {
 	need_root
 	for sh in $SHELLS; do

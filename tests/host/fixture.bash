@@ -203,6 +203,7 @@ fake_strerror() {
 	EROFS) REPLY="Read-only file system" ;;
 	ECANCELED) REPLY="Operation canceled" ;;
 	ENODATA) REPLY="No data available" ;;
+	EAGAIN) REPLY="Resource temporarily unavailable" ;;
 	*) return 1 ;;
 	esac
 }

@@ -54,6 +54,7 @@ dev_fail() {
 	ENOENT) die "$EX_NOENT" "$LABEL: $1 does not exist (device removed?)" ;;
 	ECANCELED) die "$EX_BUSY" "$LABEL: cancelled by an emergency stop ('dsmilctl status' shows it)" ;;
 	ENODATA) die "$EX_BUSY" "$LABEL: the thermal source gives no reading: activations are refused until it does ('dsmilctl doctor' says why)" ;;
+	EAGAIN) die "$EX_BUSY" "$LABEL: dsmil.$INST is still reading the device states from the firmware (its ready file reads 0): try again in a moment" ;;
 	ETIMEDOUT)
 		rd "$DEVP/state"
 		die "$EX_FW" "$LABEL: the firmware call timed out (state now $R)"
@@ -104,6 +105,7 @@ group_fail() {
 	ENOENT) die "$EX_NOENT" "$LABEL: $1 does not exist (instance removed?)" ;;
 	ECANCELED) die "$EX_BUSY" "$LABEL: cancelled by an emergency stop ('dsmilctl status' shows it)" ;;
 	ENODATA) die "$EX_BUSY" "$LABEL: the thermal source gives no reading: no member was switched on ('dsmilctl doctor' says why)" ;;
+	EAGAIN) die "$EX_BUSY" "$LABEL: dsmil.$INST is still reading the device states from the firmware (its ready file reads 0): try again in a moment" ;;
 	ETIMEDOUT) die "$EX_FW" "$LABEL: a firmware call timed out: every member was put back into its previous state" ;;
 	EIO) die "$EX_FW" "$LABEL: a firmware call failed (I/O error): every member was put back into its previous state" ;;
 	esac

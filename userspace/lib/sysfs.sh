@@ -64,6 +64,7 @@ errclass() {
 	"Read-only file system") E=EROFS ;;
 	"Operation canceled") E=ECANCELED ;;
 	"No data available") E=ENODATA ;;
+	"Resource temporarily unavailable") E=EAGAIN ;;
 	*) E=OTHER ;;
 	esac
 }
