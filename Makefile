@@ -11,6 +11,9 @@
 #   make check            every test on every kernel; ends with "N passed, N failed"
 #   make check-vm KVER=6.1.0-56-amd64 [SUITES="tests/kernel/state.bats"]
 #                         inner loop: one kernel, optionally a subset of suites
+#   make check-system     the whole-system test alone (tests/system/run.sh):
+#                         make deb, the packages' lifecycle in an overlay root
+#                         of the host, two systemd boots with them installed
 #   make deps             only install packages/kernels needed by demo and check
 #   make bench [KVER=...] the benchmarks (tests/bench/run.sh) in one guest run:
 #                         one table of figures, also in build/bench/table.txt
@@ -78,6 +81,10 @@ check: deps
 
 check-vm: deps
 	bash tests/vm/run-suites.sh --kver "$(KVER)" $(SUITES)
+
+.PHONY: check-system
+check-system: deps
+	bash tests/system/run.sh
 
 .PHONY: bench
 bench: deps

@@ -11,6 +11,10 @@
 # the per-run results share (tag "results") at /.dsmil-run inside it, and
 # switch_root into it.
 #
+# With dsmil.upper=FILE, the upper layer starts as the tar FILE of the
+# results share; with dsmil.init=systemd, stage 2 is systemd instead
+# (tests/system/run.sh, the whole-system test).
+#
 # Stage 2 (PID 1 in the new root, this same script run by a copy of
 # busybox): run /.dsmil-run/guest-run.sh (the real work, read fresh from the
 # host each run so that changing it never needs a new initramfs), then
@@ -73,18 +77,29 @@ done </lib/modules/load-order
 # (run-guest.sh --append) picks another mode.  The results share is written
 # by the guest and read by the host while it runs: no caching there.
 P9="trans=virtio,version=9p2000.L,msize=512000"
-HOSTCACHE=loose MODULES=""
+HOSTCACHE=loose MODULES="" UPPER="" INIT=""
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
 	dsmil.hostcache=*) HOSTCACHE=${arg#*=} ;;
 	dsmil.modules=*) MODULES=${arg#*=} ;;
+	dsmil.upper=*) UPPER=${arg#*=} ;;
+	dsmil.init=*) INIT=${arg#*=} ;;
 	esac
 done
-mkdir -p /lower /rw /newroot
+mkdir -p /lower /rw /newroot /results
 mount -t 9p -o "$P9,ro,cache=$HOSTCACHE" hostroot /lower || die "mount hostroot"
+mount -t 9p -o "$P9,cache=none" results /results || die "mount results"
 mount -t tmpfs -o mode=0755 tmpfs /rw || die "mount tmpfs"
 mkdir -p /rw/upper /rw/work
+# dsmil.upper=FILE (the whole-system test, tests/system/run.sh): a tar of
+# an overlay upper layer made on the host against the same lower (the
+# host's /, with packages installed), in the results share; it becomes
+# this guest's upper layer.
+[ -n "$UPPER" ] || [ "$INIT" != systemd ] || die "dsmil.init=systemd needs dsmil.upper="
+if [ -n "$UPPER" ]; then
+	tar -xf "/results/$UPPER" --numeric-owner -C /rw/upper || die "unpack $UPPER"
+fi
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
 	overlay /newroot || die "mount overlay"
 # The host has the kernels' headers but not their images: the modules are
@@ -101,7 +116,7 @@ if [ -n "$MODULES" ]; then
 	[ -z "$source" ] || [ -L "$md/source" ] || ln -s "$source" "$md/source"
 fi
 mkdir -p /newroot/.dsmil-run
-mount -t 9p -o "$P9,cache=none" results /newroot/.dsmil-run || die "mount results"
+mount --move /results /newroot/.dsmil-run || die "move results"
 
 # Cheap here (static busybox), costly from the guest's dynamic binaries.
 hostname dsmil-vm
@@ -114,4 +129,13 @@ cp /bin/busybox /init /newroot/.dsmil-init/ || die "copy busybox"
 for fs in dev proc sys; do
 	mount --move "/$fs" "/newroot/$fs" || die "move /$fs"
 done
+# dsmil.init=systemd: systemd is PID 1 (the unit it starts is named by
+# systemd.unit= on the command line; tests/system/run.sh).
+# A host that is itself a container (/.dockerenv) would make systemd
+# believe it runs in one: it would take its arguments from its own argv,
+# not from the kernel command line; the guest is a machine.
+if [ "$INIT" = systemd ]; then
+	rm -f /newroot/.dockerenv /newroot/run/.containerenv
+	exec switch_root /newroot /lib/systemd/systemd
+fi
 exec switch_root /newroot /.dsmil-init/busybox sh /.dsmil-init/init stage2

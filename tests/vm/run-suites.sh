@@ -127,6 +127,12 @@ run_group() {
 	local -a bats=(bats --tap --timing)
 	[ -z "${DSMIL_BATS_FILTER:-}" ] || bats+=(--filter "$DSMIL_BATS_FILTER")
 	run=$(new_run_dir "$KVER")
+	# DSMIL_GUEST_UPPER=TAR: the guest's overlay starts with TAR as its
+	# upper layer (tests/system/run.sh; tests/vm/initramfs-init.sh)
+	if [ -n "${DSMIL_GUEST_UPPER:-}" ]; then
+		cp "$DSMIL_GUEST_UPPER" "$run/upper.tar"
+		append+=" dsmil.upper=upper.tar"
+	fi
 	echo "== $KVER: bats on $# suite(s) in QEMU${append:+ (append: $append)}${qemu:+ (qemu: $qemu)} (log: $run)"
 	DSMIL_QEMU_ARGS="${DSMIL_QEMU_ARGS:-} $qemu_args" \
 		bash "$VM_DIR/run-guest.sh" --kver "$KVER" --timeout "$TIMEOUT" \
