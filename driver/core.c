@@ -437,5 +437,5 @@ module_exit(dsmil_exit);
 MODULE_DESCRIPTION("Dell MIL-SPEC DSMIL platform driver (84 devices)");
 MODULE_AUTHOR("dsmil developers <dsmil@example.invalid>");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(DSMIL_VERSION);
 MODULE_ALIAS("dsmil-72dev");

@@ -229,8 +229,8 @@ static enum dsmil_state dsmil_device_initial_state(struct dsmil_device *d)
 	if (dsmil_fw_verify(d) ||
 	    !dsmil_window_present(d->inst, dsmil_device_slot(d), d->token))
 		return DSMIL_STATE_ABSENT;
-	/* A backend that cannot tell (the simulator): off, nothing to read. */
-	if (!d->inst->backend->is_active)
+	/* A firmware known to start empty (the simulator): off, nothing to read. */
+	if (!dsmil_reads_at_load(d->inst->backend))
 		return DSMIL_STATE_READY;
 	d->unread = true;
 	return DSMIL_STATE_ERROR;

@@ -132,7 +132,11 @@ struct platform_device;
  * @activate: switch the device behind @token on
  * @deactivate: switch the device behind @token off
  * @is_active: read whether the device behind @token is on (optional:
- *	without it a device starts "ready")
+ *	without it a device starts "ready"); read for every device after
+ *	probe (readback.c) and at resume (pm.c)
+ * @starts_off: every device of a new instance is off (a simulated
+ *	firmware that starts empty): they start "ready", with no read-back
+ *	after probe; @is_active still serves at resume
  * @location: the firmware location of @token, or a negative errno
  *	(optional: without it tokens share nothing); no firmware call
  * @temperature: temperature of group @group in millidegrees Celsius
@@ -158,6 +162,7 @@ struct platform_device;
  */
 struct dsmil_backend_ops {
 	const char *name;
+	bool starts_off;
 	int (*create)(struct dsmil_instance *inst);
 	void (*destroy)(struct dsmil_instance *inst);
 	int (*verify)(struct dsmil_instance *inst, u16 token);
@@ -190,6 +195,12 @@ struct dsmil_backend_ops {
  * dsmil-84dev and dsmil-sim read the same parameters through one parser,
  * dsmil_config_init().
  */
+/* Whether an instance's device states are read after probe (readback.c). */
+static inline bool dsmil_reads_at_load(const struct dsmil_backend_ops *ops)
+{
+	return ops->is_active && !ops->starts_off;
+}
+
 struct dsmil_params {
 	const char *activate;
 	unsigned int smi_timeout_ms;

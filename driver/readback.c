@@ -22,9 +22,9 @@
  * Teardown makes the instance not live and cancels the work: it ends
  * after the call in flight.
  *
- * A backend that cannot tell whether a device is on (the simulated
- * firmware) has nothing to read: its devices start "ready" and its
- * instance is ready when probe ends.
+ * A backend whose firmware starts with every device off (the simulated
+ * firmware: a new instance's state is empty) has nothing to read: its
+ * devices start "ready" and its instance is ready when probe ends.
  *
  * Why a work item and not PROBE_PREFER_ASYNCHRONOUS: see "The state at
  * load" in Documentation/design.rst.
@@ -138,7 +138,7 @@ void dsmil_readback_init(struct dsmil_instance *inst)
  */
 void dsmil_readback_start(struct dsmil_instance *inst)
 {
-	if (inst->backend->is_active)
+	if (dsmil_reads_at_load(inst->backend))
 		queue_work(system_freezable_wq, &inst->readback);
 	else
 		dsmil_readback_run(inst);

@@ -129,5 +129,5 @@ module_exit(dsmil_sim_exit);
 MODULE_DESCRIPTION("Simulated Dell MIL-SPEC DSMIL platform for dsmil-84dev");
 MODULE_AUTHOR("dsmil developers <dsmil@example.invalid>");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(DSMIL_VERSION);
 MODULE_IMPORT_NS(DSMIL_NS);

@@ -502,6 +502,7 @@ static void dsmil_sim_destroy(struct dsmil_instance *inst)
 
 const struct dsmil_backend_ops dsmil_sim_backend = {
 	.name		= "sim",
+	.starts_off	= true,
 	.create		= dsmil_sim_create,
 	.destroy	= dsmil_sim_destroy,
 	.verify		= dsmil_sim_verify,

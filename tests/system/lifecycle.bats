@@ -116,6 +116,9 @@ assert_installed() {
 		assert_output "/lib/modules/$REL/updates/dkms/$m.ko"
 		run root_ns cmp "$R/var/lib/dkms/dsmil/$1/$REL/x86_64/module/$m.ko" "$R$output"
 		assert_success
+		# and say so: MODULE_VERSION is the tree's VERSION
+		run root_chroot modinfo -k "$REL" -F version "$m"
+		assert_output "$1"
 	done
 	run root_chroot getent group dsmil
 	assert_success
