@@ -209,7 +209,10 @@ Follow the events of every instance (or of instance N with -i) as they
 happen, one line per event, through 'udevadm monitor':
   TIME NAME EVENT [state=STATE] [temp=DEGREES]
 EVENT is change (a state change), thermal_trip, thermal_clear,
-emergency_stop, emergency_clear, or add/remove for an instance.
+thermal_fault (readings failed past the grace period: every device
+stopped), emergency_stop, emergency_clear, ready (an instance's states
+are read after load), resume (states read back after a system sleep),
+or add/remove for an instance.
 --count N   exit after N events
 --kernel    the kernel's uevents instead of udev's (no udevd needed)
 --json      one JSON object per line: time, uptime, name, event, state,
