@@ -293,10 +293,10 @@ run_system() {
 }
 
 # The host suites (tests/host/*.bats) need no guest: they run in the
-# background under nice 10 from the end of hygiene, beside the kernel
+# background under nice 19 from the end of hygiene, beside the kernel
 # lanes, like the debug kernel build (their 7 CPU-minutes, mostly DKMS
 # builds and forks, fit in what the TCG guests leave of the second core;
-# at nice 10 they barely slow a guest).  Their TAP is shown when they are
+# at nice 19 they only get what the guests leave).  Their TAP is shown when they are
 # waited for, at the end; the timing line gives their own time and the
 # wait.  DSMIL_HOST_BACKGROUND=0 runs them in the foreground at the end.
 HOST_PID="" HOST_T0=0
@@ -321,11 +321,11 @@ start_host() {
 	HOST_T0=$SECONDS
 	[ "${DSMIL_HOST_BACKGROUND:-1}" != 0 ] || return 0
 	(
-		renice -n 10 -p "$BASHPID" >/dev/null
+		renice -n 19 -p "$BASHPID" >/dev/null
 		run_host_suites 2>"$COUNTS_DIR/host.err"
 	) &
 	HOST_PID=$!
-	echo "run-check: host suites started in the background (nice 10)"
+	echo "run-check: host suites started in the background (nice 19)"
 }
 
 # run_host: wait for the host suites (or run them now), show and count them.

@@ -3,7 +3,8 @@
 #
 # run-suites.sh --kver REL [--timeout SEC] [suite.bats ...]
 #
-# (--timeout: for the whole guest run, default DSMIL_VM_TIMEOUT or 1800 s)
+# (--timeout: for the whole guest run, default DSMIL_VM_TIMEOUT or 2700 s: the
+# first 6.1 boot runs most suites, about 20 min on an idle machine)
 #
 # Build the module for kernel REL (kept as build/REL/dsmil-84dev.ko), boot
 # REL once in QEMU and run `bats --tap` on the suites inside it (default:
@@ -32,7 +33,7 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # The whole bats run is one guest: allow far more than run-guest.sh's
 # default, but stay well inside CI's budget for two kernels.
-KVER="" TIMEOUT=${DSMIL_VM_TIMEOUT:-1800}
+KVER="" TIMEOUT=${DSMIL_VM_TIMEOUT:-2700}
 SUITES=()
 passed=0 failed=0 skipped=0
 
