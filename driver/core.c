@@ -241,6 +241,7 @@ static void dsmil_instance_teardown(struct dsmil_instance *inst)
 
 static int dsmil_instance_build(struct dsmil_instance *inst)
 {
+	bool ready;
 	int ret;
 
 	ret = inst->backend->create(inst);
@@ -262,8 +263,10 @@ static int dsmil_instance_build(struct dsmil_instance *inst)
 	mutex_lock(&inst->lock);
 	inst->live = true;
 	dsmil_thermal_start(inst);
+	ready = dsmil_readback_start(inst);
 	mutex_unlock(&inst->lock);
-	dsmil_readback_start(inst);
+	if (ready)
+		dsmil_readback_announce(inst);
 	return 0;
 
 err_devices:

@@ -529,7 +529,8 @@ extern const struct dev_pm_ops dsmil_pm_ops;
 
 /* readback.c: the initial read-back of the device states */
 void dsmil_readback_init(struct dsmil_instance *inst);
-void dsmil_readback_start(struct dsmil_instance *inst);
+bool dsmil_readback_start(struct dsmil_instance *inst);
+void dsmil_readback_announce(struct dsmil_instance *inst);
 void dsmil_readback_cancel(struct dsmil_instance *inst);
 
 /* hwmon.c */

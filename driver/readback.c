@@ -95,6 +95,29 @@ static void dsmil_readback_activate(struct dsmil_instance *inst)
 	}
 }
 
+/* Under inst->lock: apply activate=, then "ready" reads 1. */
+static void dsmil_readback_finish(struct dsmil_instance *inst)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&inst->lock);
+	/* Before "ready" reads 1: a reader then sees the groups switched on. */
+	dsmil_readback_activate(inst);
+	WRITE_ONCE(inst->ready, true);
+	for (i = 0; i < inst->cfg.groups; i++)
+		dsmil_notify_group_state(inst->groups[i]);
+}
+
+/**
+ * dsmil_readback_announce() - tell pollers and udev the instance is ready
+ * @inst: a ready instance, without inst->lock
+ */
+void dsmil_readback_announce(struct dsmil_instance *inst)
+{
+	sysfs_notify(&inst->dev->kobj, NULL, "ready");
+	dsmil_notify_platform(inst, "ready", INT_MIN);
+}
+
 static void dsmil_readback_run(struct dsmil_instance *inst)
 {
 	unsigned int i;
@@ -108,14 +131,9 @@ static void dsmil_readback_run(struct dsmil_instance *inst)
 	}
 	if (!dsmil_readback_lock(inst))
 		return;
-	/* Before "ready" reads 1: a reader then sees the groups switched on. */
-	dsmil_readback_activate(inst);
-	WRITE_ONCE(inst->ready, true);
-	for (i = 0; i < inst->cfg.groups; i++)
-		dsmil_notify_group_state(inst->groups[i]);
+	dsmil_readback_finish(inst);
 	mutex_unlock(&inst->lock);
-	sysfs_notify(&inst->dev->kobj, NULL, "ready");
-	dsmil_notify_platform(inst, "ready", INT_MIN);
+	dsmil_readback_announce(inst);
 }
 
 static void dsmil_readback_work(struct work_struct *work)
@@ -131,17 +149,26 @@ void dsmil_readback_init(struct dsmil_instance *inst)
 
 /**
  * dsmil_readback_start() - read every device's state, then announce ready
- * @inst: a live instance, without inst->lock
+ * @inst: an instance just made live, with inst->lock held
  *
- * On the freezable system workqueue, like the thermal monitor: no
- * firmware call while the system is suspended.
+ * The reads run on the freezable system workqueue, like the thermal
+ * monitor: no firmware call while the system is suspended.  A backend
+ * with nothing to read makes the instance ready here, in the same
+ * critical section that made it live, so that no request ever finds it
+ * live but not ready (-EAGAIN); its caller then announces it.
+ *
+ * Return: true if the instance is ready now and the caller must call
+ * dsmil_readback_announce() once it has dropped inst->lock.
  */
-void dsmil_readback_start(struct dsmil_instance *inst)
+bool dsmil_readback_start(struct dsmil_instance *inst)
 {
-	if (dsmil_reads_at_load(inst->backend))
+	lockdep_assert_held(&inst->lock);
+	if (dsmil_reads_at_load(inst->backend)) {
 		queue_work(system_freezable_wq, &inst->readback);
-	else
-		dsmil_readback_run(inst);
+		return false;
+	}
+	dsmil_readback_finish(inst);
+	return true;
 }
 
 /**
