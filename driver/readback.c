@@ -24,7 +24,7 @@
  *
  * A backend whose firmware starts with every device off (the simulated
  * firmware: a new instance's state is empty) has nothing to read: its
- * devices start "ready" and its instance is ready when probe ends.
+ * devices start "ready" and its instance is ready the moment it is live.
  *
  * Why a work item and not PROBE_PREFER_ASYNCHRONOUS: see "The state at
  * load" in Documentation/design.rst.
