@@ -19,6 +19,11 @@
  * The read-back's changes are then announced: device and group uevents, and one
  * platform uevent DSMIL_EVENT=resume with DSMIL_CHANGED=<devices whose
  * state the read-back changed>.
+ *
+ * Holding the lock across every read is the one place where a stop could
+ * wait for more than the call in flight, and none can be requested then:
+ * devices resume before tasks are thawed, so user space (emergency_stop)
+ * and the freezable monitor (trips) only run again once resume returned.
  */
 #include <linux/kernel.h>
 #include <linux/pm.h>
