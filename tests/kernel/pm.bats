@@ -20,8 +20,8 @@
 #
 # Why not `rtcwake -m freeze`: the guest's root and results share are 9p
 # over virtio, and 9pnet_virtio has no restore callback, so a suspend that
-# resets the virtio functions loses them.  setup_file builds and loads
-# tests/kernel/tools/dsmil-keep9p.c, which keeps the virtio PCI functions
+# resets the virtio functions loses them.  setup_file loads
+# tests/modules/dsmil-keep9p.c, which keeps the virtio PCI functions
 # out of system sleep (syscore); and pm_test "devices" needs no wake-up
 # source (whether the RTC alarm wakes a TCG guest from s2idle is not
 # tested here).
@@ -29,13 +29,7 @@
 load helpers
 
 setup_file() {
-	local d=$BATS_FILE_TMPDIR/keep9p
-	mkdir -p "$d"
-	cp "$DSMIL_REPO/tests/kernel/tools/dsmil-keep9p.c" "$d/"
-	echo 'obj-m := dsmil-keep9p.o' >"$d/Kbuild"
-	make -s -C "/lib/modules/$DSMIL_KVER/build" M="$d" modules >"$d/build.log" 2>&1 ||
-		fail "cannot build dsmil-keep9p: $(cat "$d/build.log")"
-	insmod "$d/dsmil-keep9p.ko" || fail "cannot load dsmil-keep9p"
+	insmod "${DSMIL_KO%/*}/dsmil-keep9p.ko" || fail "cannot load dsmil-keep9p"
 	echo devices >/sys/power/pm_test
 	[[ ! -w /sys/module/suspend/parameters/pm_test_delay ]] ||
 		echo 1 >/sys/module/suspend/parameters/pm_test_delay

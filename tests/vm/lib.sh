@@ -162,7 +162,8 @@ _build_and_keep() {
 	# dsmil-sim.ko always comes with the driver; the KUnit module only
 	# for kernels with CONFIG_KUNIT.
 	mkdir -p "$REPO/build/$rel"
-	for m in driver/"$MODULE" driver/dsmil-sim driver/dsmil-kunit tests/modules/dsmil-test-zone; do
+	for m in driver/"$MODULE" driver/dsmil-sim driver/dsmil-kunit tests/modules/dsmil-test-zone \
+		tests/modules/dsmil-keep9p; do
 		rm -f "$REPO/build/$rel/${m##*/}.ko"
 		[ -f "$REPO/$m.ko" ] || continue
 		cp "$REPO/$m.ko" "$REPO/build/$rel/${m##*/}.ko.tmp"

@@ -34,12 +34,15 @@ VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # tracepoints (thermal-events), configfs enable/teardown also under
 # open files and busy writers (configfs), the concurrency stress, and a
 # thermal zone that comes and goes while the monitor reads it
-# (smbios-zones: one more guest boot, with the emulated firmware).
+# (smbios-zones: one more guest boot, with the emulated firmware), and
+# a suspend and resume with the firmware keeping or losing its states,
+# a stopped device and a trip pending at resume (pm: the resume
+# read-back holds the instance lock from the PM core's callback).
 # KUnit covers the state table exhaustively; everything else runs on the
 # Debian lanes.  A KASAN kernel under TCG is ~10x slower than a Debian
 # one: the whole guest suite would take hours.
-DEBUG_SUITES=(module attrs thermal-events configfs stress cycles fuzz smbios-zones)
-DEBUG_FILTER='debug kernel|KUnit|kmemleak|unload while|held open|load/unload cycles:|rmmod|enable=1 creates|enable=0 and rmdir|disable and rmdir|stress|memory: |slabinfo|discovery finds|fuzz|uevents: a g0 trip|poll\(\)|tracepoints: unloading|modes: every device file|read-only files refuse|zone lifetime'
+DEBUG_SUITES=(module attrs thermal-events configfs stress cycles fuzz smbios-zones pm)
+DEBUG_FILTER='debug kernel|KUnit|kmemleak|unload while|held open|load/unload cycles:|rmmod|enable=1 creates|enable=0 and rmdir|disable and rmdir|stress|memory: |slabinfo|discovery finds|fuzz|uevents: a g0 trip|poll\(\)|tracepoints: unloading|modes: every device file|read-only files refuse|zone lifetime|suspend runs|lost its states|stays stopped|pending at resume'
 DEBUG_ENV=(DSMIL_FUZZ_PAYLOADS=100 DSMIL_FUZZ_DEVICE_STRIDE=5 DSMIL_STRESS_SECONDS=20 DSMIL_CYCLES=10
 	DSMIL_CONFIGFS_LOOPS=10)
 TIMEOUT=${DSMIL_VM_TIMEOUT:-3000}
