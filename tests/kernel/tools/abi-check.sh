@@ -26,19 +26,26 @@ GENERIC='/(uevent|driver_override|modalias)$|/power(/|$)'
 
 # live: every file and directory of the trees, as "f PATH" / "d PATH".
 # Class devices are listed under /sys/class/dsmil/NAME, and pruned from
-# their parents (groups hold their devices' directories).
+# their parents (groups hold their devices' directories).  One realpath
+# and one find for all class devices: a fork costs ~0.1 s under TCG, and
+# there are 182 of them with a configfs instance.
 live() {
-	local c real name
+	local -a names reals
+	local i
 	echo "d /sys/class/dsmil"
-	for c in /sys/class/dsmil/*; do
-		[ -e "$c" ] || continue
-		name=${c##*/}
-		real=$(cd -P "$c" && pwd)
-		echo "d /sys/class/dsmil/$name"
-		find "$real" -mindepth 1 \( -type d -name 'dsmil*:*' -prune \) -o \
-			\( -type f -printf "f /sys/class/dsmil/$name/%P\n" \) -o \
-			\( -type d -printf "d /sys/class/dsmil/$name/%P\n" \)
-	done
+	names=(/sys/class/dsmil/*)
+	[ -e "${names[0]}" ] || names=()
+	if [ "${#names[@]}" -gt 0 ]; then
+		mapfile -t reals < <(realpath -- "${names[@]}")
+		for i in "${!names[@]}"; do
+			echo "d ${names[i]}"
+		done
+		# "REAL NAME" pairs, then find's "TYPE REAL RELATIVE" lines
+		find "${reals[@]}" -mindepth 1 \( -type d -name 'dsmil*:*' -prune \) -o \
+			\( -type f -printf 'f %H %P\n' \) -o \( -type d -printf 'd %H %P\n' \) |
+			awk 'NR == FNR { name[$1] = $2; next } { print $1 " " name[$2] "/" $3 }' \
+				<(for i in "${!names[@]}"; do echo "${reals[i]} ${names[i]}"; done) -
+	fi
 	find /sys/devices/platform/dsmil.* /sys/kernel/config/dsmil /sys/kernel/debug/dsmil \
 		-mindepth 0 \( -type d -path '/sys/devices/platform/dsmil.*/dsmil' -prune \) -o \
 		\( -type f -printf 'f %p\n' \) -o \( -type d -printf 'd %p\n' \) 2>/dev/null
