@@ -30,6 +30,7 @@
  * load" in Documentation/design.rst.
  */
 #include <linux/bitops.h>
+#include <linux/err.h>
 #include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/sysfs.h>
@@ -62,12 +63,14 @@ static void dsmil_readback_device(struct dsmil_device *d)
 {
 	enum dsmil_state state = DSMIL_STATE_READY;
 	bool on;
+	int err;
 
 	lockdep_assert_held(&d->inst->lock);
-	if (dsmil_device_readback(d, &on)) {
+	err = dsmil_device_readback(d, &on);
+	if (err) {
 		dev_warn_ratelimited(d->inst->dev,
-				     "token %#06x: state unreadable at load: error\n",
-				     d->token);
+				     "token %#06x: state unreadable at load (%pe): error\n",
+				     d->token, ERR_PTR(err));
 		state = DSMIL_STATE_ERROR;
 	} else if (on) {
 		state = DSMIL_STATE_ACTIVE;

@@ -4,7 +4,7 @@
 # Whole-system boot on the emulated Dell firmware (tests/firmware) with a
 # Rugged DMI identity, both packages installed (tests/system/run.sh), and
 # in /etc/modprobe.d (written by run.sh):
-#   options dsmil-84dev allow_writes=1 activate=1 thermal_threshold=90
+#   options dsmil-84dev allow_writes=1 activate=1 thermal_threshold=90 smi_timeout_ms=200
 # Without anyone running modprobe, udev loads dsmil-84dev at boot by its
 # DMI alias and dsmil.0 reads the firmware; group dsmil (sysusers) gets
 # the state files; the metrics timer feeds node_exporter.
@@ -28,11 +28,12 @@ load boot-helpers
 	assert_content /sys/module/dsmil_84dev/version "$(cat /usr/src/dsmil-*/VERSION)"
 }
 
-@test "firmware: the /etc/modprobe.d options are applied: allow_writes, activate=1, thermal_threshold=90" {
+@test "firmware: the /etc/modprobe.d options are applied: allow_writes, activate=1, thermal_threshold=90, smi_timeout_ms=200" {
 	wait_for 120 test -e "$DSMIL_PDEV/backend"
 	assert_content /sys/module/dsmil_84dev/parameters/allow_writes Y
 	assert_content /sys/module/dsmil_84dev/parameters/activate 1
 	assert_content "$DSMIL_PDEV/thermal_threshold" 90000
+	assert_content /sys/module/dsmil_84dev/parameters/smi_timeout_ms 200
 	assert_group_state 1 active
 	local t
 	for t in "${DSMIL_TOKENS[@]:12:12}"; do
